@@ -1,3 +1,5 @@
+using Cere.Chain.Cli;
+
 namespace Cere.Chain;
 
 /// <summary>The <c>cere-node</c> command line.</summary>

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Reflection;
 
-namespace Cere.Chain;
+namespace Cere.Chain.Cli;
 
-/// <summary>Builds the <c>cere-node</c> command tree.</summary>
+/// <summary>Builds the <c>cere-node</c> command tree; each subcommand family lives in its own file.</summary>
 public static class NodeCommandLine
 {
     /// <summary>The node's version as shown by <c>--version</c> and <c>web3_clientVersion</c>.</summary>
@@ -25,7 +25,7 @@ public static class NodeCommandLine
                 return 2;
             }
 
-            Console.WriteLine("Usage: cere-node [--dev] [--help] [--version]");
+            Console.WriteLine("Usage: cere-node [--dev] [--help] [--version] [command]");
             return 0;
         });
         return root;
