@@ -35,7 +35,6 @@ public static class TransactionDecoder
             {
                 RlpReader probe = new(raw);
                 probe.ReadBytes();
-                probe.EnsureFinished();
             }
             catch (RlpException e)
             {
