@@ -43,6 +43,26 @@ public class RlpVectorTests
             Assert.That(reader.ReadUInt64(), Is.EqualTo(value), "ReadUInt64");
             reader.EnsureFinished();
         }
+
+        // Big integers ("#digits") go through UInt256 when they fit in 256 bits, and are refused when they do not.
+        if (entry.Input.ValueKind == JsonValueKind.String && entry.Input.GetString()!.StartsWith('#'))
+        {
+            BigInteger big = BigInteger.Parse(entry.Input.GetString().AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+            if (big.GetByteCount(isUnsigned: true) <= 32)
+            {
+                UInt256 value = UInt256.FromBigInteger(big);
+                Assert.That(Rlp.Rlp.EncodeUInt256(value), Is.EqualTo(entry.Output), "WriteUInt256");
+                Assert.That(Rlp.Rlp.LengthOf(value), Is.EqualTo(entry.Output.Length), "LengthOf(UInt256)");
+                RlpReader reader = new(entry.Output);
+                Assert.That(reader.ReadUInt256().ToBigInteger(), Is.EqualTo(big), "ReadUInt256");
+                reader.EnsureFinished();
+            }
+            else
+            {
+                RlpException ex = Assert.Throws<RlpException>(() => new RlpReader(entry.Output).ReadUInt256());
+                Assert.That(ex.Error, Is.EqualTo(RlpError.IntegerTooLarge));
+            }
+        }
     }
 
     [TestCaseSource(nameof(InvalidEntries))]
