@@ -39,7 +39,7 @@ public ref struct RlpWriter
     public void WriteListHeader(int payloadLength) => WriteHeader(Rlp.ListOffset, payloadLength);
 
     /// <summary>Writes a byte string; a single byte below 0x80 is written as itself.</summary>
-    public void WriteBytes(ReadOnlySpan<byte> value)
+    public void WriteBytes(scoped ReadOnlySpan<byte> value)
     {
         if (value.Length == 1 && value[0] < Rlp.StringOffset)
         {
@@ -117,7 +117,7 @@ public ref struct RlpWriter
     }
 
     /// <summary>Copies an item that is already RLP-encoded (a string or a whole list) as it is.</summary>
-    public void WriteEncoded(ReadOnlySpan<byte> alreadyEncodedItem) => alreadyEncodedItem.CopyTo(Reserve(alreadyEncodedItem.Length));
+    public void WriteEncoded(scoped ReadOnlySpan<byte> alreadyEncodedItem) => alreadyEncodedItem.CopyTo(Reserve(alreadyEncodedItem.Length));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteHeader(byte offset, int payloadLength)
