@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Cere.Core.Crypto;
 
 /// <summary>The Keccak-f[1600] permutation (FIPS 202, section 3.3), the core of Keccak-256 and SHA3-256.</summary>
-internal static class KeccakF1600
+internal static partial class KeccakF1600
 {
     /// <summary>The number of rounds (12 + 2·ℓ with ℓ = 6 for 64-bit lanes; FIPS 202, section 3.4).</summary>
     internal const int Rounds = 24;

@@ -19,6 +19,10 @@ public class KeccakPermutationTests
     {
         yield return ("Dispatched", KeccakF1600.Permute);
         yield return ("Scalar", KeccakF1600.PermuteScalar);
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            yield return ("Avx2", KeccakF1600.PermuteAvx2);
+        }
     }
 
     /// <summary>(input, output) of each permutation example in the file, as the bytes it prints.</summary>
