@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Cere.P2P.Addressing;
+using Cere.P2P.Hosting;
+using Cere.P2P.Protocols;
+
+namespace Cere.P2P.Tests.Interop;
+
+/// <summary>Our host against a real js-libp2p node (tcp + noise + yamux + identify + ping), both directions.</summary>
+[TestFixture]
+[NonParallelizable]
+public class JsLibp2pInteropTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    private static List<string> Strings(JsonElement array)
+    {
+        List<string> list = [];
+        foreach (JsonElement e in array.EnumerateArray())
+        {
+            list.Add(e.GetString()!);
+        }
+
+        return list;
+    }
+
+    [Test]
+    public async Task OurNodeDialsJs_PingsAndBothSidesIdentify()
+    {
+        await using JsLibp2pPeer js = await JsLibp2pPeer.StartAsync();
+        (Host host, Multiaddr ours, _) = await TestHosts.StartAsync();
+        await using Host owned = host;
+
+        Connection connection = await host.DialAsync(Multiaddr.Parse(js.Address));
+        Assert.That(connection.RemotePeer.ToString(), Is.EqualTo(js.PeerId));
+
+        IdentifyInfo? info = await connection.Identified.WaitAsync(Wait);
+        Assert.That(info, Is.Not.Null, "identify of the js node failed");
+        Assert.Multiple(() =>
+        {
+            Assert.That(info!.AgentVersion, Is.EqualTo("js-libp2p-interop-peer"));
+            Assert.That(info.Protocols, Does.Contain(PingService.ProtocolId).And.Contain(IdentifyService.ProtocolId));
+            Assert.That(info.ListenAddresses.Select(a => a.ToString()), Does.Contain(Multiaddr.Parse(js.Address).WithoutPeerId().ToString()));
+            Assert.That(Convert.ToHexStringLower(info.PublicKey!.Encode()), Is.EqualTo(js.PublicKeyHex));
+            Assert.That(info.ObservedAddress!.WithoutPeerId(), Is.EqualTo(connection.LocalAddress), "js should report the address it sees us at");
+        });
+
+        IReadOnlyList<TimeSpan> rtts = await host.PingAsync(connection, 3);
+        Assert.That(rtts, Has.Count.EqualTo(3));
+
+        // js identified us over the same connection.
+        JsonElement seen = await js.WaitEventAsync("identify", e => e.GetProperty("peerId").GetString() == host.PeerId.ToString(), Wait);
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen.GetProperty("agentVersion").GetString(), Is.EqualTo("cere-node/test"));
+            Assert.That(Strings(seen.GetProperty("protocols")), Is.SupersetOf(host.Protocols));
+            Assert.That(Strings(seen.GetProperty("listenAddrs")), Does.Contain(ours.WithoutPeerId().ToString()));
+            Assert.That(seen.GetProperty("publicKey").GetString(), Is.EqualTo(Convert.ToHexStringLower(host.Identity.PublicKey.Encode())));
+        });
+
+        // And js can ping us back over the connection we opened.
+        JsonElement ping = await js.CommandAsync("ping", new { peer = host.PeerId.ToString(), count = 2 });
+        Assert.That(ping.GetProperty("rtts").GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task JsDialsOurNode_PingsAndBothSidesIdentify()
+    {
+        await using JsLibp2pPeer js = await JsLibp2pPeer.StartAsync();
+        (Host host, Multiaddr ours, _) = await TestHosts.StartAsync();
+        await using Host owned = host;
+        TaskCompletionSource<Connection> identified = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.PeerIdentified += c => identified.TrySetResult(c);
+
+        JsonElement dial = await js.CommandAsync("dial", new { addr = ours.ToString() });
+        Assert.That(dial.GetProperty("remotePeer").GetString(), Is.EqualTo(host.PeerId.ToString()));
+
+        JsonElement ping = await js.CommandAsync("ping", new { addr = ours.ToString(), count = 3 });
+        Assert.That(ping.GetProperty("rtts").GetArrayLength(), Is.EqualTo(3));
+
+        JsonElement id = await js.CommandAsync("identify", new { peer = host.PeerId.ToString() });
+        Assert.Multiple(() =>
+        {
+            Assert.That(id.GetProperty("agentVersion").GetString(), Is.EqualTo("cere-node/test"));
+            Assert.That(id.GetProperty("protocolVersion").GetString(), Is.EqualTo("ipfs/0.1.0"));
+            Assert.That(Strings(id.GetProperty("protocols")), Is.EquivalentTo(host.Protocols));
+            Assert.That(Strings(id.GetProperty("listenAddrs")), Does.Contain(ours.WithoutPeerId().ToString()));
+            Assert.That(id.GetProperty("publicKey").GetString(), Is.EqualTo(Convert.ToHexStringLower(host.Identity.PublicKey.Encode())));
+        });
+
+        Connection inbound = await identified.Task.WaitAsync(Wait);
+        Assert.Multiple(() =>
+        {
+            Assert.That(inbound.Direction, Is.EqualTo(ConnectionDirection.Inbound));
+            Assert.That(inbound.RemotePeer.ToString(), Is.EqualTo(js.PeerId));
+            Assert.That(inbound.Identify!.Protocols, Is.SupersetOf(js.Protocols));
+            Assert.That(Convert.ToHexStringLower(inbound.Identify.PublicKey!.Encode()), Is.EqualTo(js.PublicKeyHex));
+        });
+
+        IReadOnlyList<TimeSpan> back = await host.PingAsync(inbound, 2);
+        Assert.That(back, Has.Count.EqualTo(2));
+    }
+}

@@ -1,0 +1,104 @@
+// A js-libp2p peer (tcp + noise + yamux + identify + ping) for the interop tests in tests/Cere.P2P.Tests.
+// Usage: node libp2p-peer.mjs [--port N] [--key HEX] [--agent NAME]
+// Prints one JSON object per line on stdout: first {"event":"listening",...}, then events and command results.
+// Reads one JSON command per line on stdin: {"id":1,"cmd":"dial"|"ping"|"identify"|"protocols"|"stop", ...}.
+import { createInterface } from 'node:readline'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+
+const args = process.argv.slice(2)
+const option = (name, fallback) => {
+  const i = args.indexOf(name)
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback
+}
+
+const hex = (bytes) => (bytes == null ? null : Buffer.from(bytes).toString('hex'))
+const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+
+const keyHex = option('--key', null)
+const node = await createLibp2p({
+  ...(keyHex ? { privateKey: privateKeyFromProtobuf(Buffer.from(keyHex, 'hex')) } : {}),
+  addresses: { listen: [`/ip4/127.0.0.1/tcp/${option('--port', '0')}`] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: {
+    identify: identify({ agentVersion: option('--agent', 'js-libp2p-interop-peer') }),
+    ping: ping()
+  }
+})
+
+const describe = (r) => ({
+  peerId: r.peerId.toString(),
+  agentVersion: r.agentVersion ?? null,
+  protocolVersion: r.protocolVersion ?? null,
+  protocols: r.protocols,
+  listenAddrs: r.listenAddrs.map(String),
+  observedAddr: r.observedAddr ? r.observedAddr.toString() : null,
+  publicKey: hex(r.publicKey)
+})
+
+node.addEventListener('peer:identify', (e) => print({ event: 'identify', ...describe(e.detail) }))
+node.addEventListener('peer:connect', (e) => print({ event: 'connect', peerId: e.detail.toString() }))
+node.addEventListener('peer:disconnect', (e) => print({ event: 'disconnect', peerId: e.detail.toString() }))
+
+const target = (c) => (c.addr ? multiaddr(c.addr) : peerIdFromString(c.peer))
+
+async function run (c) {
+  switch (c.cmd) {
+    case 'dial': {
+      const conn = await node.dial(multiaddr(c.addr))
+      return { remotePeer: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString() }
+    }
+    case 'ping': {
+      const rtts = []
+      for (let i = 0; i < (c.count ?? 1); i++) rtts.push(await node.services.ping.ping(target(c)))
+      return { rtts }
+    }
+    case 'identify': {
+      const conns = node.getConnections(peerIdFromString(c.peer))
+      if (conns.length === 0) throw new Error(`not connected to ${c.peer}`)
+      return describe(await node.services.identify.identify(conns[0]))
+    }
+    case 'protocols':
+      return { protocols: node.getProtocols() }
+    case 'stop':
+      await node.stop()
+      print({ id: c.id, ok: true })
+      process.exit(0)
+      break
+    default:
+      throw new Error(`unknown command ${c.cmd}`)
+  }
+}
+
+const lines = createInterface({ input: process.stdin })
+lines.on('line', async (line) => {
+  if (line.trim() === '') return
+  let c
+  try {
+    c = JSON.parse(line)
+    print({ id: c.id, ok: true, ...(await run(c)) })
+  } catch (err) {
+    print({ id: c?.id ?? null, ok: false, error: String(err?.message ?? err) })
+  }
+})
+lines.on('close', async () => {
+  await node.stop()
+  process.exit(0)
+})
+
+print({
+  event: 'listening',
+  peerId: node.peerId.toString(),
+  publicKey: hex(publicKeyToProtobuf(node.peerId.publicKey)),
+  addrs: node.getMultiaddrs().map(String),
+  protocols: node.getProtocols()
+})
