@@ -60,6 +60,11 @@ public sealed partial class WorldState
 
         new StateHead(root, blockNumber).WriteTo(batch);
 
+        // A commit ends the block: whatever a transaction left open (touches, transient storage) ends with it.
+        _touched.Clear();
+        _transient.Clear();
+        _originals.Clear();
+
         // The block cache is dropped: the next block reads through the node cache, so memory does not grow with history.
         _newCode.Clear();
         _accounts.Clear();
