@@ -9,6 +9,7 @@ namespace Cere.Benchmarks;
 /// rate, so the ratio measures our permutation and call overhead against OpenSSL's assembly.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class KeccakBenchmarks
 {
     private byte[] _input = [];

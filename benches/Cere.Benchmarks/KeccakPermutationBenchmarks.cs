@@ -5,6 +5,7 @@ using Cere.Core.Crypto;
 namespace Cere.Benchmarks;
 
 /// <summary>Keccak-f[1600] alone, one call per operation: the variants that this CPU can run, against each other.</summary>
+[MedianColumn]
 public class KeccakPermutationBenchmarks
 {
     private KeccakState _state;
