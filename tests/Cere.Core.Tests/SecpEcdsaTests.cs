@@ -141,6 +141,66 @@ public class SecpEcdsaTests
     }
 
     [Test]
+    public void DerDecoderAgreesWithLibsecp256k1OnMutatedSignatures()
+    {
+        // Differential check against libsecp256k1's own strict parser (secp256k1_ecdsa_signature_parse_der), which
+        // accepts out-of-range and negative integers as r or s = 0 instead of failing; compared at the level that
+        // matters: "a signature with 1 ≤ r, s < n" and its value.
+        using var library = new Secp256k1Net.Secp256k1();
+        var rng = new Random(66);
+        byte[] valid = Secp256k1Ecdsa.SignDer(SecpSignRecoverTests.RandomKey(rng), Hash);
+        byte[] ours = new byte[64];
+        byte[] native = new byte[64];
+        byte[] theirs = new byte[64];
+        int agreedValid = 0;
+        for (int i = 0; i < 20000; i++)
+        {
+            byte[] der = Mutate(valid, rng);
+            bool ourValid = EcdsaDer.TryDecode(der, ours)
+                && Secp256k1Curve.IsValidScalar(new UInt256(ours.AsSpan(0, 32)))
+                && Secp256k1Curve.IsValidScalar(new UInt256(ours.AsSpan(32)));
+            bool theirValid = library.EcdsaSignatureParseDer(native, der)
+                && library.EcdsaSignatureSerializeCompact(theirs, native)
+                && theirs.AsSpan(0, 32).ContainsAnyExcept((byte)0)
+                && theirs.AsSpan(32).ContainsAnyExcept((byte)0);
+            Assert.That(ourValid, Is.EqualTo(theirValid), () => $"disagree on {Convert.ToHexString(der)}");
+            if (ourValid)
+            {
+                Assert.That(ours, Is.EqualTo(theirs), () => $"different r, s from {Convert.ToHexString(der)}");
+                agreedValid++;
+            }
+        }
+
+        Assert.That(agreedValid, Is.GreaterThan(100), "the mutations should leave some signatures valid");
+    }
+
+    private static byte[] Mutate(byte[] valid, Random rng)
+    {
+        var bytes = new List<byte>(valid);
+        int edits = rng.Next(0, 3);
+        for (int e = 0; e < edits; e++)
+        {
+            int at = rng.Next(bytes.Count);
+            switch (rng.Next(6))
+            {
+                case 0: bytes[at] ^= (byte)(1 << rng.Next(8)); break;
+                case 1: bytes[at] = (byte)rng.Next(256); break;
+                case 2: bytes.Insert(at, (byte)rng.Next(256)); break;
+                case 3: bytes.RemoveAt(at); break;
+                case 4: bytes.Insert(at, 0); break;
+                default: bytes[at] = (byte)(bytes[at] + (rng.Next(2) == 0 ? 1 : -1)); break;
+            }
+
+            if (bytes.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    [Test]
     public void WrongHashLengthIsACallerError()
     {
         PrivateKey key = SecpSignRecoverTests.RandomKey(new Random(4));
