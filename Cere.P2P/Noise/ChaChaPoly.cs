@@ -11,6 +11,7 @@ internal sealed class ChaChaPoly : IDisposable
 {
     public const int TagSize = 16;
     public const int KeySize = 32;
+    public const int NonceSize = 12;
 
     private readonly ChaCha20Poly1305? _platform;
     private readonly Org.BouncyCastle.Crypto.Modes.ChaCha20Poly1305? _managed;
@@ -40,6 +41,7 @@ internal sealed class ChaChaPoly : IDisposable
     /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="destination"/> (ciphertext then tag; length + 16).</summary>
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> ad, Span<byte> destination)
     {
+        CheckNonce(nonce);
         if (_platform is not null)
         {
             _platform.Encrypt(nonce, plaintext, destination[..plaintext.Length], destination.Slice(plaintext.Length, TagSize), ad);
@@ -57,6 +59,7 @@ internal sealed class ChaChaPoly : IDisposable
     /// </summary>
     public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> ad, Span<byte> destination)
     {
+        CheckNonce(nonce);
         if (ciphertext.Length < TagSize)
         {
             return false;
@@ -86,6 +89,14 @@ internal sealed class ChaChaPoly : IDisposable
         catch (Org.BouncyCastle.Crypto.InvalidCipherTextException)
         {
             return false;
+        }
+    }
+
+    private static void CheckNonce(ReadOnlySpan<byte> nonce)
+    {
+        if (nonce.Length != NonceSize)
+        {
+            throw new CryptographicException($"ChaCha20-Poly1305 nonce must be 12 bytes, got {nonce.Length}");
         }
     }
 

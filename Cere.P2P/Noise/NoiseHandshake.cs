@@ -194,7 +194,7 @@ public static class NoiseHandshake
     private static byte[] Dh(byte[] privateKey, byte[] publicKey)
     {
         byte[] shared = new byte[X25519.PointSize];
-        if (!X25519.CalculateAgreement(privateKey, 0, publicKey, 0, shared, 0))
+        if (!TryDh(privateKey, publicKey, shared))
         {
             // An all-zero secret means a low-order point: the peer is trying to force a known key.
             throw new NoiseException("Noise: the remote sent a low-order X25519 key");
@@ -202,6 +202,10 @@ public static class NoiseHandshake
 
         return shared;
     }
+
+    /// <summary>X25519 (RFC 7748); false when the shared secret is all zeros (a low-order public key).</summary>
+    internal static bool TryDh(byte[] privateKey, byte[] publicKey, byte[] shared) =>
+        X25519.CalculateAgreement(privateKey, 0, publicKey, 0, shared, 0);
 
     private static async ValueTask WriteMessageAsync(Stream stream, ReadOnlyMemory<byte> message, CancellationToken ct)
     {

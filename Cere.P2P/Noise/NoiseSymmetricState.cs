@@ -65,22 +65,9 @@ internal sealed class NoiseSymmetricState : IDisposable
         return (a, b);
     }
 
-    /// <summary>
-    /// Noise spec §4.3 HKDF with two outputs, written out with HMAC-SHA-256 because the platform HKDF (OpenSSL) refuses
-    /// the empty input key material that Split uses.
-    /// </summary>
-    private static void Hkdf(ReadOnlySpan<byte> chainingKey, ReadOnlySpan<byte> ikm, Span<byte> output)
-    {
-        Span<byte> tempKey = stackalloc byte[32];
-        Span<byte> input = stackalloc byte[33];
-        HMACSHA256.HashData(chainingKey, ikm, tempKey);
-        input[0] = 0x01;
-        HMACSHA256.HashData(tempKey, input[..1], output[..32]);
-        output[..32].CopyTo(input);
-        input[32] = 0x02;
-        HMACSHA256.HashData(tempKey, input, output[32..64]);
-        CryptographicOperations.ZeroMemory(tempKey);
-    }
+    /// <summary>Noise spec §4.3 HKDF with two 32-byte outputs: RFC 5869 HKDF-SHA-256 with salt = ck and empty info.</summary>
+    private static void Hkdf(ReadOnlySpan<byte> chainingKey, ReadOnlySpan<byte> ikm, Span<byte> output) =>
+        Crypto.Hkdf.DeriveKey(ikm, chainingKey, [], output[..64]);
 
     public void Dispose()
     {
