@@ -42,6 +42,31 @@ public class RlpPropertyTests
     }
 
     [Test]
+    public void EncodedItemsAndSkipsFollowTheTree()
+    {
+        GenTree.Array[0, 6].Sample(items =>
+        {
+            RlpItem list = RlpItem.List(items);
+            byte[] encoded = list.Encode();
+            RlpReader r = new(encoded);
+            RlpReader skipper = new(encoded);
+            int end = r.ReadListHeader();
+            Assert.That(skipper.ReadListHeader(), Is.EqualTo(end));
+            foreach (RlpItem item in items)
+            {
+                Assert.That(r.HasItemsBefore(end), Is.True);
+                Assert.That(r.PeekIsList(), Is.EqualTo(item.IsList));
+                Assert.That(r.ReadEncodedItem().ToArray(), Is.EqualTo(item.Encode()));
+                skipper.SkipItem();
+                Assert.That(skipper.Position, Is.EqualTo(r.Position));
+            }
+
+            r.EnsureAt(end);
+            r.EnsureFinished();
+        }, iter: 1000);
+    }
+
+    [Test]
     public void TreesEncodeLikeNethereum()
     {
         GenTree.Sample(tree => Assert.That(tree.Encode(), Is.EqualTo(NethereumEncode(tree))), iter: 2000);
