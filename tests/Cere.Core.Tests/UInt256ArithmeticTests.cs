@@ -101,6 +101,36 @@ public class UInt256ArithmeticTests
         }, iter: Iterations);
 
     [Test]
+    public void ExactMultiplesDivideExactly() =>
+        // An exact multiple makes the quotient-digit step land on remainder = divisor, its rarest correction.
+        UInt256Generators.Pair.Sample((q, d) =>
+        {
+            if (Big(d).IsZero)
+            {
+                return true;
+            }
+
+            BigInteger quotient = Big(q) >> (int)Big(d).GetBitLength();
+            UInt256 a = Wrap(quotient * Big(d));
+            return a / d == Wrap(quotient) && (a % d).IsZero;
+        }, iter: Iterations, print: Show2);
+
+    // (hi·2^64 + lo) / d where the reciprocal-based 2-by-1 step first computes a remainder exactly equal to d.
+    [TestCase(0xc528050da04b81acUL, 0x7d8e724a8fd6c4c4UL, 0x888038c078e93304UL)]
+    [TestCase(0xfe3669a7758414daUL, 0xa255f91008ccb04cUL, 0xae92178749802c9eUL)]
+    [TestCase(0xc806d0f7e00c198eUL, 0x919e6757592aa177UL, 0x961bad78b660c9feUL)]
+    [TestCase(0xf9fe825ed6abe8c2UL, 0x3d7f3c6d470cf39eUL, 0x870599218a00c58eUL)]
+    public void TwoByOneStepWithRemainderEqualToDivisor(ulong lo, ulong hi, ulong d)
+    {
+        UInt256 a = new(lo, hi);
+        UInt256 b = new(d);
+        Assert.That(a / b, Is.EqualTo(Wrap(Big(a) / d)));
+        Assert.That(a % b, Is.EqualTo(Wrap(Big(a) % d)));
+        UInt256 shifted = new(0, lo, hi);
+        Assert.That(shifted / b, Is.EqualTo(Wrap(Big(shifted) / d)));
+    }
+
+    [Test]
     public void AddModUsesTheExactSum() => UInt256Generators.Triple.Sample((a, b, m) =>
     {
         UInt256 expected = Big(m).IsZero ? default : Wrap((Big(a) + Big(b)) % Big(m));
@@ -176,13 +206,22 @@ public class UInt256ArithmeticTests
         return ok;
     }, iter: 2_000, print: Show3);
 
-    [Test]
-    public void KnuthAddBackCase()
+    // Dividend/divisor pairs whose first quotient-digit estimate survives the two-digit check and is still one too
+    // large, so long division must add the divisor back (Knuth step D6, probability about 2/2^64 on random input).
+    // Found by searching edge-word values with a model of the algorithm; the expected values come from BigInteger.
+    [TestCase("0x8000000000000001800000000000000100000000000000000000000000000002", "0x800000000000000180000000000000017fffffffffffffff")]
+    [TestCase("0x7fffffffffffffff00000000000000000000000000000000fffffffffffffffd", "0x80000000000000000000000000000000fffffffffffffffe")]
+    [TestCase("0xffffffffffffffff0000000000000001fffffffffffffffe0000000000000002", "0x1000000000000000000000000000000020000000000000002")]
+    [TestCase("0x7fffffffffffffff7fffffffffffffff80000000000000010000000000000000", "0x7fffffffffffffff7fffffffffffffffffffffffffffffff")]
+    [TestCase("0xffffffffffffffffffffffffffffffff0000000000000000ffffffffffffffff", "0xffffffffffffffffffffffffffffffffffffffffffffffff")]
+    [TestCase("0xfffffffffffffffefffffffffffffffefffffffffffffffeffffffffffffffff", "0x17ffffffffffffffffffffffffffffffe7fffffffffffffff")]
+    public void DivisionThatNeedsTheAddBackStep(string dividend, string divisor)
     {
-        // Dividends of the form (2^255 + small) / (2^128 + ...) hit the rare "estimate one too large" correction.
-        UInt256 a = new(0, 0, 0x8000_0000_0000_0000, 0x7FFF_FFFF_FFFF_FFFF);
-        UInt256 b = new(1, 0, 0x8000_0000_0000_0000);
+        UInt256 a = UInt256.Parse(dividend);
+        UInt256 b = UInt256.Parse(divisor);
         Assert.That(a / b, Is.EqualTo(Wrap(Big(a) / Big(b))));
         Assert.That(a % b, Is.EqualTo(Wrap(Big(a) % Big(b))));
+        UInt256.MulMod(a, UInt256.One, b, out UInt256 viaMulMod);
+        Assert.That(viaMulMod, Is.EqualTo(Wrap(Big(a) % Big(b))));
     }
 }
