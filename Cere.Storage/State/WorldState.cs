@@ -102,6 +102,7 @@ public sealed partial class WorldState : IWorldState
         UInt256 current = ReadSlot(a, slot);
         StorageKey key = new(address, slot);
         _originals.TryAdd(key, current);
+        MarkChanged(a);
         if (current == value)
         {
             return;
@@ -110,7 +111,6 @@ public sealed partial class WorldState : IWorldState
         _journal.Add(new JournalEntry { Kind = JournalKind.Storage, Account = a, Slot = slot, Value = current });
         a.Storage[slot] = value;
         a.DirtySlots.Add(slot);
-        MarkChanged(a);
     }
 
     /// <inheritdoc/>
