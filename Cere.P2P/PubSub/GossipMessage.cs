@@ -13,4 +13,23 @@ public sealed record GossipMessage(
     ReadOnlyMemory<byte> Data,
     ReadOnlyMemory<byte> From,
     ReadOnlyMemory<byte> SeqNo,
-    string? ReceivedFrom);
+    string? ReceivedFrom)
+{
+    /// <summary>The author as a peer id, or null when the message is unsigned or its <c>from</c> is malformed.</summary>
+    public Crypto.PeerId? Author
+    {
+        get
+        {
+            if (From.IsEmpty)
+                return null;
+            try
+            {
+                return Crypto.PeerId.FromBytes(From.Span);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}
