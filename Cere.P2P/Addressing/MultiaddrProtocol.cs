@@ -90,8 +90,10 @@ public sealed class MultiaddrProtocol
         {
             case 4:
             case 41:
+                // IPAddress also takes legacy forms ("1.2.3" or "0x7f.1"); an ip4 value must be the plain dotted quad.
                 if (!IPAddress.TryParse(text, out IPAddress? ip) ||
-                    ip.AddressFamily != (Code == 4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6))
+                    ip.AddressFamily != (Code == 4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6) ||
+                    (Code == 4 && ip.ToString() != text))
                 {
                     throw new FormatException($"/{Name}/{text}: not an {Name} address");
                 }

@@ -39,15 +39,17 @@ public sealed class PeerId : IEquatable<PeerId>
     public byte[] ToBytes() => (byte[])_multihash.Clone();
 
     /// <summary>Derives the id of a public key.</summary>
-    public static PeerId FromPublicKey(PeerPublicKey key)
+    public static PeerId FromPublicKey(PeerPublicKey key) => FromEncodedPublicKey(key.Encode());
+
+    /// <summary>Derives the id from a protobuf-encoded public key of any type (RSA and ECDSA included).</summary>
+    public static PeerId FromEncodedPublicKey(ReadOnlySpan<byte> encoded)
     {
-        byte[] encoded = key.Encode();
         if (encoded.Length <= MaxInlineKeyLength)
         {
             byte[] mh = new byte[2 + encoded.Length];
             mh[0] = IdentityCode;
             mh[1] = (byte)encoded.Length;
-            encoded.CopyTo(mh, 2);
+            encoded.CopyTo(mh.AsSpan(2));
             return new PeerId(mh);
         }
 

@@ -72,6 +72,35 @@ public sealed class JsLibp2pPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a one-shot script in tests/e2e with <paramref name="input"/> as JSON on stdin; returns its JSON output.</summary>
+    public static async Task<JsonElement> RunScriptAsync(string script, object input)
+    {
+        RequireNodeModules();
+        ProcessStartInfo psi = new("node")
+        {
+            WorkingDirectory = E2eDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(script);
+        using Process process = Process.Start(psi) ?? throw new InvalidOperationException("could not start node");
+        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(input)).ConfigureAwait(false);
+        process.StandardInput.Close();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using CancellationTokenSource cts = new(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        string output = await stdout.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            Assert.Fail($"node {script} exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
+        }
+
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
     /// <summary>Starts a script in tests/e2e and waits for its <c>listening</c> line.</summary>
     public static async Task<JsLibp2pPeer> StartAsync(string script = "libp2p-peer.mjs", params string[] args)
     {
