@@ -182,6 +182,31 @@ public class SecpSignRecoverTests
     }
 
     [Test]
+    public void RecoveryThatLandsOnThePointAtInfinityIsRejected()
+    {
+        // state/stTransactionTest/PointAtInfinityECRecover.json: r = x(G), recovery id 0 (R = G, whose y is even),
+        // s = z. Then Q = r⁻¹(s·R − z·G) = r⁻¹(z·G − z·G) is the point at infinity: no public key, no address.
+        UInt256 gx = new(Convert.FromHexString("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"));
+        byte[] z = Convert.FromHexString("6b8d2c81b11b2d699528dde488dbdf2f94293d0d33c32e347f255fa4a6c1f0a9");
+        Assert.That(EcRecover.TryRecoverAddress(new Hash256(z), new EcdsaSignature(gx, new UInt256(z), 0), out _), Is.False);
+
+        // The same shape for random digests; with recovery id 1 (R = −G) the sum is −2z·G, an ordinary point.
+        var rng = new Random(0);
+        for (int i = 0; i < 20; i++)
+        {
+            Hash256 digest = RandomDigest(rng);
+            var s = new UInt256(digest.Bytes);
+            if (!Secp256k1Curve.IsValidScalar(s))
+            {
+                continue;
+            }
+
+            Assert.That(EcRecover.TryRecoverAddress(digest, new EcdsaSignature(gx, s, 0), out _), Is.False);
+            Assert.That(EcRecover.TryRecoverAddress(digest, new EcdsaSignature(gx, s, 1), out _), Is.True);
+        }
+    }
+
+    [Test]
     public void GarbageNeverThrows()
     {
         var rng = new Random(404);
