@@ -10,6 +10,9 @@ namespace Cere.Benchmarks;
 /// Loaded by absolute path and called through unmanaged function pointers (the same blittable P/Invoke transition
 /// [LibraryImport] generates), because the production package ships its own <c>libsecp256k1.so</c>: a plain
 /// DllImport name could resolve to that copy and we would be comparing the library with itself.
+/// <para>Unsafe because of the function pointers: each is cast to the exact C prototype declared in
+/// <c>secp256k1.h</c> / <c>secp256k1_recovery.h</c> (pointers, <c>int</c>, <c>unsigned int</c>, <c>size_t*</c>), so
+/// the calls are well-typed; the context is created once and never freed while the object lives.</para>
 /// </remarks>
 internal sealed unsafe class LibSecp256k1Reference
 {
