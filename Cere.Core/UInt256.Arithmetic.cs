@@ -148,14 +148,24 @@ public readonly partial struct UInt256
             return;
         }
 
+        // Right-to-left square and multiply; the first set bit copies the power instead of multiplying by one.
         UInt256 result = One;
         UInt256 power = b;
+        bool started = false;
         int bits = e.BitLength;
         for (int i = 0; i < bits; i++)
         {
             if (e.Bit(i))
             {
-                Multiply(result, power, out result);
+                if (started)
+                {
+                    Multiply(result, power, out result);
+                }
+                else
+                {
+                    result = power;
+                    started = true;
+                }
             }
 
             if (i + 1 < bits)

@@ -165,8 +165,9 @@ public readonly partial struct UInt256
         x.U3 != 0 ? 4 : x.U2 != 0 ? 3 : x.U1 != 0 ? 2 : x.U0 != 0 ? 1 : 0;
 
     /// <summary>
-    /// Long division of u (m words, m ≤ 8) by v (n words, v[n−1] ≠ 0, 1 ≤ n ≤ 4, m ≥ n), Knuth TAOCP vol. 2 §4.3.1
-    /// algorithm D with 64-bit digits. Writes m − n + 1 quotient words to q and n remainder words to r.
+    /// Long division of u (m words, m ≤ 8) by v (n words, v[n−1] ≠ 0, 1 ≤ n ≤ 4, m ≥ n): Knuth TAOCP vol. 2 §4.3.1
+    /// algorithm D with 64-bit digits, each quotient digit from a 3-by-2 word division (Möller and Granlund) so that
+    /// at most one add-back follows. Writes m − n + 1 quotient words to q and n remainder words to r.
     /// </summary>
     [SkipLocalsInit]
     internal static void DivRemWords(ReadOnlySpan<ulong> u, ReadOnlySpan<ulong> v, Span<ulong> q, Span<ulong> r)
@@ -200,81 +201,87 @@ public readonly partial struct UInt256
             un[m] = 0;
         }
 
-        ulong vTop = vn[n - 1];
-        ulong recip = Reciprocal2By1(vTop);
-
         if (n == 1)
         {
+            ulong d = vn[0];
+            ulong recip = Reciprocal2By1(d);
             ulong rem = un[m];
             for (int j = m - 1; j >= 0; j--)
             {
-                q[j] = Div2By1(rem, un[j], vTop, recip, out rem);
+                q[j] = Div2By1(rem, un[j], d, recip, out rem);
             }
 
             r[0] = rem >> s;
             return;
         }
 
-        ulong vNext = vn[n - 2];
+        ulong d1 = vn[n - 1];
+        ulong d0 = vn[n - 2];
+        ulong v3 = Reciprocal3By2(d1, d0);
         for (int j = m - n; j >= 0; j--)
         {
-            ulong uTop = un[j + n];
-            ulong uNext = un[j + n - 1];
-            ulong uThird = un[j + n - 2];
+            ulong u2 = un[j + n];
+            ulong u1 = un[j + n - 1];
+            ulong u0 = un[j + n - 2];
             ulong qhat;
-            ulong rhat;
-            bool rhatOverflow;
-
-            // The invariant un[j+n..] < vn keeps uTop ≤ vTop; equality means the estimate would be β, cap it at β − 1.
-            if (uTop >= vTop)
+            if (u2 == d1 && u1 == d0)
             {
+                // The top two words equal the divisor's (possible only for n ≥ 3): the digit is β − 1 or less, and the
+                // 3-by-2 step needs (u2, u1) below (d1, d0), so subtract over the whole window and correct afterwards.
                 qhat = ulong.MaxValue;
-                rhat = uNext + vTop;
-                rhatOverflow = rhat < vTop;
+                ulong mulCarry = 0;
+                ulong borrow = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    ulong ph = MulAdd(qhat, vn[i], mulCarry, out ulong pl);
+                    un[i + j] = SubBorrow(un[i + j], pl, borrow, out borrow);
+                    mulCarry = ph;
+                }
+
+                un[j + n] = SubBorrow(u2, mulCarry, borrow, out borrow);
+                while (borrow != 0)
+                {
+                    qhat--;
+                    ulong carry = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        un[i + j] = AddCarry(un[i + j], vn[i], carry, out carry);
+                    }
+
+                    un[j + n] = AddCarry(un[j + n], 0, carry, out carry);
+                    borrow = carry ^ 1;
+                }
             }
             else
             {
-                qhat = Div2By1(uTop, uNext, vTop, recip, out rhat);
-                rhatOverflow = false;
-            }
+                qhat = Div3By2(u2, u1, u0, d1, d0, v3, out ulong r1, out ulong r0);
 
-            // Refine with the second divisor digit: afterwards qhat is exact or one too large (Knuth step D3).
-            while (!rhatOverflow)
-            {
-                ulong ph = Math.BigMul(qhat, vNext, out ulong pl);
-                if (ph < rhat || (ph == rhat && pl <= uThird))
+                // The 3-by-2 step covered the top three words; subtract qhat times the divisor's lower n − 2 words.
+                ulong mulCarry = 0;
+                ulong borrow = 0;
+                for (int i = 0; i < n - 2; i++)
                 {
-                    break;
+                    ulong ph = MulAdd(qhat, vn[i], mulCarry, out ulong pl);
+                    un[i + j] = SubBorrow(un[i + j], pl, borrow, out borrow);
+                    mulCarry = ph;
                 }
 
-                qhat--;
-                rhat += vTop;
-                rhatOverflow = rhat < vTop;
-            }
+                r0 = SubBorrow(r0, mulCarry, borrow, out borrow);
+                r1 = SubBorrow(r1, 0, borrow, out borrow);
+                un[j + n - 2] = r0;
+                un[j + n - 1] = r1;
+                un[j + n] = 0;
 
-            // un[j .. j+n] −= qhat · vn (step D4).
-            ulong mulCarry = 0;
-            ulong borrow = 0;
-            for (int i = 0; i < n; i++)
-            {
-                ulong ph = MulAdd(qhat, vn[i], mulCarry, out ulong pl);
-                un[i + j] = SubBorrow(un[i + j], pl, borrow, out borrow);
-                mulCarry = ph;
-            }
-
-            un[j + n] = SubBorrow(uTop, mulCarry, borrow, out borrow);
-
-            if (borrow != 0)
-            {
-                // qhat was one too large (rare, probability about 2/β): add the divisor back (step D6).
-                qhat--;
-                ulong carry = 0;
-                for (int i = 0; i < n; i++)
+                if (borrow != 0)
                 {
-                    un[i + j] = AddCarry(un[i + j], vn[i], carry, out carry);
+                    // qhat was one too large (probability about 2/β): add the divisor back (Knuth step D6).
+                    qhat--;
+                    ulong carry = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        un[i + j] = AddCarry(un[i + j], vn[i], carry, out carry);
+                    }
                 }
-
-                un[j + n] += carry;
             }
 
             q[j] = qhat;
@@ -292,6 +299,80 @@ public readonly partial struct UInt256
         {
             un[..n].CopyTo(r);
         }
+    }
+
+    /// <summary>
+    /// The reciprocal of a normalised two-word divisor (d1 top bit set) for <see cref="Div3By2"/>:
+    /// floor((β³ − 1) / (d1·β + d0)) − β, Möller and Granlund (2011), algorithm 6.
+    /// </summary>
+    internal static ulong Reciprocal3By2(ulong d1, ulong d0)
+    {
+        ulong v = Reciprocal2By1(d1);
+        ulong p = (d1 * v) + d0;
+        if (p < d0)
+        {
+            v--;
+            if (p >= d1)
+            {
+                v--;
+                p -= d1;
+            }
+
+            p -= d1;
+        }
+
+        ulong t1 = Math.BigMul(v, d0, out ulong t0);
+        p += t1;
+        if (p < t1)
+        {
+            v--;
+            if (p > d1 || (p == d1 && t0 >= d0))
+            {
+                v--;
+            }
+        }
+
+        return v;
+    }
+
+    /// <summary>
+    /// (u2:u1:u0) / (d1:d0) for a normalised divisor and (u2:u1) &lt; (d1:d0), with v from <see cref="Reciprocal3By2"/>:
+    /// Möller and Granlund (2011), algorithm 5. Returns the quotient word and the two-word remainder.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Div3By2(ulong u2, ulong u1, ulong u0, ulong d1, ulong d0, ulong v, out ulong r1, out ulong r0)
+    {
+        ulong q1 = Math.BigMul(v, u2, out ulong q0);
+        q0 += u1;
+        q1 += u2 + (q0 < u1 ? 1UL : 0UL);
+
+        ulong rr1 = u1 - (q1 * d1);
+        ulong t1 = Math.BigMul(d0, q1, out ulong t0);
+
+        // (rr1:rr0) = (rr1:u0) − (t1:t0) − (d1:d0), all mod β².
+        ulong rr0 = SubBorrow(u0, t0, 0, out ulong b);
+        rr1 = SubBorrow(rr1, t1, b, out _);
+        rr0 = SubBorrow(rr0, d0, 0, out b);
+        rr1 = SubBorrow(rr1, d1, b, out _);
+
+        q1++;
+        if (rr1 >= q0)
+        {
+            q1--;
+            rr0 = AddCarry(rr0, d0, 0, out ulong c);
+            rr1 = AddCarry(rr1, d1, c, out _);
+        }
+
+        if (rr1 > d1 || (rr1 == d1 && rr0 >= d0))
+        {
+            q1++;
+            rr0 = SubBorrow(rr0, d0, 0, out b);
+            rr1 = SubBorrow(rr1, d1, b, out _);
+        }
+
+        r1 = rr1;
+        r0 = rr0;
+        return q1;
     }
 
     /// <summary>floor((β² − 1) / d) − β for a normalised d (top bit set), β = 2^64: the reciprocal of Möller and Granlund.</summary>
