@@ -13,6 +13,7 @@ namespace Cere.Benchmarks;
 /// [nonce, gasPrice, gasLimit, to, value, data (100 bytes), v, r, s], against Nethereum.RLP.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class RlpBenchmarks
