@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Cere.Core.Crypto;
 
 /// <summary>The Keccak-f[1600] permutation (FIPS 202, section 3.3), the core of Keccak-256 and SHA3-256.</summary>
-internal static partial class KeccakF1600
+internal static class KeccakF1600
 {
     /// <summary>The number of rounds (12 + 2·ℓ with ℓ = 6 for 64-bit lanes; FIPS 202, section 3.4).</summary>
     internal const int Rounds = 24;
@@ -19,7 +19,13 @@ internal static partial class KeccakF1600
         0x8000000080008081UL, 0x8000000000008080UL, 0x0000000080000001UL, 0x8000000080008008UL,
     ];
 
-    /// <summary>Applies the permutation to <paramref name="state"/> in place, with the fastest variant this CPU runs.</summary>
+    /// <summary>Applies the permutation to <paramref name="state"/> in place.</summary>
+    /// <remarks>
+    /// Scalar on every CPU, because it was the fastest measured: a single-state AVX2 variant (commit 9fd8505, seven
+    /// ymm registers in a diagonal lane layout) needs 33 vpermq and 34 vpblendd per round for π and χ and ran
+    /// 1.4 to 1.75 times slower on the AMD EPYC (Zen 3) build machine, which has no AVX-512 to try. Figures in
+    /// benches/results/keccak.md. A vector variant that wins belongs here behind its <c>IsSupported</c> check.
+    /// </remarks>
     internal static void Permute(ref KeccakState state) => PermuteScalar(ref state);
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace Cere.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[MinColumn]
 public class KeccakBenchmarks
 {
     private byte[] _input = [];
