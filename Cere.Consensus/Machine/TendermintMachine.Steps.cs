@@ -48,6 +48,7 @@ public sealed partial class TendermintMachine
         Proposal p = Proposal.Create(_chainId, Height, Round, polRound, blockHash, block, _signer!);
         _ownProposals.Add(Round, p);
         effects.Add(new SignedMessageEffect(p));
+        RelayPolka(p, effects);
         RoundState rs = GetOrCreateRound(Round);
         if (rs.First is null || rs.Second is null)
         {
@@ -78,6 +79,13 @@ public sealed partial class TendermintMachine
     // Lines 49-54: decide; the certificate is the quorum of precommits, in validator order.
     private void EnterCommit(int round, Hash256 block, List<ConsensusEffect> effects)
     {
+        if (_receivedCertificates.TryGetValue((round, block), out CommitCertificate? received))
+        {
+            Step = ConsensusStep.Decided;
+            effects.Add(new DecideEffect(Height, round, block, _blocks[block], received));
+            return;
+        }
+
         RoundState rs = _rounds[round];
         List<(int Index, Vote Vote)> votes = rs.Precommits.VotesFor(block);
         List<CommitSignature> signatures = new(votes.Count);
@@ -121,6 +129,23 @@ public sealed partial class TendermintMachine
         return value;
     }
 
+    /// <summary>
+    /// Sends the prevotes of a re-proposal's valid round along with it: without them a peer that missed that round's
+    /// prevotes can never apply line 28, and every later round fails (CometBFT gossips the ProposalPOL for this reason).
+    /// </summary>
+    private void RelayPolka(Proposal p, List<ConsensusEffect> effects)
+    {
+        if (p.PolRound < 0 || !_rounds.TryGetValue(p.PolRound, out RoundState? pol))
+        {
+            return;
+        }
+
+        foreach ((int _, Vote vote) in pol.Prevotes.VotesFor(p.BlockHash))
+        {
+            effects.Add(new BroadcastEffect(vote));
+        }
+    }
+
     private void Rebroadcast(List<ConsensusEffect> effects)
     {
         for (int r = Math.Max(0, Round - 1); r <= Round; r++)
@@ -128,6 +153,7 @@ public sealed partial class TendermintMachine
             if (_rounds.TryGetValue(r, out RoundState? rs) && rs.First is { } p)
             {
                 effects.Add(new BroadcastEffect(p));
+                RelayPolka(p, effects);
             }
 
             if (_ownVotes.TryGetValue((r, VoteType.Prevote), out Vote? pv))

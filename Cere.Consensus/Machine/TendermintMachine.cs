@@ -34,6 +34,7 @@ public sealed partial class TendermintMachine
     private readonly List<(int Round, Hash256 Block)> _precommitQuorums = [];
     private readonly HashSet<(int Index, int Round, VoteType Type)> _evidenceReported = [];
     private readonly List<ConsensusMessage> _nextHeightBuffer = [];
+    private readonly Dictionary<(int Round, Hash256 Block), CommitCertificate> _receivedCertificates = [];
 
     private ValidatorSet? _validators;
     private long[] _weights = [];
@@ -221,6 +222,11 @@ public sealed partial class TendermintMachine
             return RejectReason.RoundTooFarAhead;
         }
 
+        if (!HasFutureRoundRoom(index, proposal.Round))
+        {
+            return RejectReason.FutureRoundCapReached;
+        }
+
         if (index != ProposerOf(proposal.Round))
         {
             return RejectReason.NotTheProposer;
@@ -235,11 +241,6 @@ public sealed partial class TendermintMachine
         if (rs is not null && rs.Second is not null)
         {
             return RejectReason.ProposalCapReached;
-        }
-
-        if (!HasFutureRoundRoom(index, proposal.Round))
-        {
-            return RejectReason.FutureRoundCapReached;
         }
 
         if (!proposal.VerifySignature(_verifier))
@@ -290,23 +291,14 @@ public sealed partial class TendermintMachine
             return RejectReason.InvalidCertificate;
         }
 
-        // The certificate's precommits are ordinary signed precommits: add them (past the round window, since a
-        // certificate is proof in itself) and let rule 49 decide once the block is known valid.
-        RoundState rs = GetOrCreateRound(certificate.Round);
+        // A verified certificate is the quorum of precommits (line 49) by itself: its signers may have sent us other,
+        // conflicting precommits (a double signer), so its votes are not re-tallied; it is kept and decided on as it is.
+        GetOrCreateRound(certificate.Round);
         _blocks.TryAdd(certificate.BlockHash, block);
-        for (int i = 0; i < certificate.Signatures.Length; i++)
+        _receivedCertificates.TryAdd((certificate.Round, certificate.BlockHash), certificate);
+        if (!_precommitQuorums.Contains((certificate.Round, certificate.BlockHash)))
         {
-            Vote v = certificate.PrecommitAt(i, set);
-            int index = certificate.Signatures[i].ValidatorIndex;
-            Vote? existing = rs.Precommits.Get(index);
-            if (existing is null)
-            {
-                AddVote(rs, v, index);
-            }
-            else if (existing.BlockHash != v.BlockHash && _evidenceReported.Add((index, v.Round, VoteType.Precommit)))
-            {
-                effects.Add(new EvidenceEffect(new DuplicateVoteEvidence(existing, v)));
-            }
+            _precommitQuorums.Add((certificate.Round, certificate.BlockHash));
         }
 
         Progress(certificate.Round, effects);
@@ -496,6 +488,7 @@ public sealed partial class TendermintMachine
         _ownVotes.Clear();
         _ownProposals.Clear();
         _precommitQuorums.Clear();
+        _receivedCertificates.Clear();
         _evidenceReported.Clear();
         _buildRequestedRound = -1;
         _selfIndex = _signer is null ? -1 : validators.IndexOf(_signer.Address);

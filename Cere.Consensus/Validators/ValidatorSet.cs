@@ -25,7 +25,7 @@ public sealed class ValidatorSet
     private readonly long[] _priorities;
     private readonly Dictionary<Address, int> _indexByAddress;
 
-    private ValidatorSet(Validator[] validators, long[] priorities)
+    private ValidatorSet(Validator[] validators, long[] priorities, int proposerIndex)
     {
         _validators = validators;
         _priorities = priorities;
@@ -38,7 +38,7 @@ public sealed class ValidatorSet
         }
 
         TotalPower = total;
-        ProposerIndex = MaxPriorityIndex(priorities);
+        ProposerIndex = proposerIndex;
     }
 
     /// <summary>The number of validators.</summary>
@@ -63,7 +63,7 @@ public sealed class ValidatorSet
     public static ValidatorSet Create(IReadOnlyList<Validator> validators)
     {
         Validator[] sorted = Validate(validators);
-        ValidatorSet set = new(sorted, new long[sorted.Length]);
+        ValidatorSet set = new(sorted, new long[sorted.Length], 0);
         return set.Advance(1);
     }
 
@@ -102,7 +102,7 @@ public sealed class ValidatorSet
             priorities[i] = old >= 0 ? _priorities[old] : newcomer;
         }
 
-        ValidatorSet changed = new(sorted, priorities);
+        ValidatorSet changed = new(sorted, priorities, 0);
         return changed.Advance(1);
     }
 
@@ -123,6 +123,7 @@ public sealed class ValidatorSet
 
         Rescale(p, PriorityWindowFactor * total);
         CenterOnAverage(p);
+        int proposer = ProposerIndex;
         for (int t = 0; t < times; t++)
         {
             for (int i = 0; i < p.Length; i++)
@@ -130,10 +131,12 @@ public sealed class ValidatorSet
                 p[i] += _validators[i].Power;
             }
 
-            p[MaxPriorityIndex(p)] -= total;
+            // The proposer is the one with the most priority after the increment; it then pays the total (CometBFT incrementProposerPriority).
+            proposer = MaxPriorityIndex(p);
+            p[proposer] -= total;
         }
 
-        return new ValidatorSet(_validators, p);
+        return new ValidatorSet(_validators, p, proposer);
     }
 
     // The highest priority wins; on a tie the smaller address (sets are sorted by address, so the lower index).

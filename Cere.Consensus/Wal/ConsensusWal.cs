@@ -44,7 +44,7 @@ public sealed class ConsensusWal
     /// <summary>Drops every record: called when a new height starts, since nothing signed for an earlier height matters any more.</summary>
     public void Reset() => _storage.Truncate(0);
 
-    /// <summary>Reads the log back: own messages after the last end-of-height marker; a torn tail is cut off the storage.</summary>
+    /// <summary>Reads the log back: every own message it holds (the caller picks its height) and the last end-of-height marker; a torn tail is cut off the storage.</summary>
     public WalReplay Replay()
     {
         byte[] data = _storage.ReadAll();
@@ -76,8 +76,9 @@ public sealed class ConsensusWal
             }
             else if (kind == KindEndHeight && body.Length == 8)
             {
+                // Messages before the marker are kept: if the host crashed after the marker but before it stored the
+                // block, it restarts at the same height and must still see what it signed there.
                 lastEnded = BinaryPrimitives.ReadUInt64LittleEndian(body);
-                messages.Clear();
             }
             else
             {
