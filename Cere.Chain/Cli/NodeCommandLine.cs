@@ -16,6 +16,7 @@ public static class NodeCommandLine
         Option<bool> dev = new("--dev") { Description = "Run a one-validator development chain with embedded defaults" };
         RootCommand root = new($"cere-node {Version}: a full node of the Cere network (BFT proof of stake, EVM, JSON-RPC)");
         root.Options.Add(dev);
+        root.Subcommands.Add(P2pCommands.Create());
         root.SetAction(parse =>
         {
             Console.WriteLine($"cere-node {Version}");
