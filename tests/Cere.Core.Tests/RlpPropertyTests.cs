@@ -38,7 +38,7 @@ public class RlpPropertyTests
             RlpItem decoded = RlpItem.Decode(encoded);
             Assert.That(decoded.ToString(), Is.EqualTo(tree.ToString()));
             Assert.That(decoded.Encode(), Is.EqualTo(encoded));
-        }, iter: 2000);
+        }, iter: 1000);
     }
 
     [Test]
@@ -56,20 +56,33 @@ public class RlpPropertyTests
             {
                 Assert.That(r.HasItemsBefore(end), Is.True);
                 Assert.That(r.PeekIsList(), Is.EqualTo(item.IsList));
-                Assert.That(r.ReadEncodedItem().ToArray(), Is.EqualTo(item.Encode()));
+                // Plain comparisons in the inner loop: NUnit's constraint machinery dominates the run time otherwise.
+                if (!r.ReadEncodedItem().SequenceEqual(item.Encode()))
+                {
+                    Assert.Fail($"ReadEncodedItem differs from the encoding of {item}");
+                }
+
                 skipper.SkipItem();
                 Assert.That(skipper.Position, Is.EqualTo(r.Position));
             }
 
             r.EnsureAt(end);
             r.EnsureFinished();
-        }, iter: 1000);
+        }, iter: 500);
     }
 
     [Test]
     public void TreesEncodeLikeNethereum()
     {
-        GenTree.Sample(tree => Assert.That(tree.Encode(), Is.EqualTo(NethereumEncode(tree))), iter: 2000);
+        GenTree.Sample(tree =>
+        {
+            byte[] ours = tree.Encode();
+            byte[] theirs = NethereumEncode(tree);
+            if (!ours.AsSpan().SequenceEqual(theirs))
+            {
+                Assert.Fail($"{tree}: Cere {Hex.Encode(ours)}, Nethereum {Hex.Encode(theirs)}");
+            }
+        }, iter: 1500);
     }
 
     [Test]
@@ -143,7 +156,7 @@ public class RlpPropertyTests
             }
         });
 
-        corrupted.Sample(AcceptsOnlyCanonical, iter: 3000);
+        corrupted.Sample(AcceptsOnlyCanonical, iter: 2000);
     }
 
     [Test]
