@@ -11,6 +11,9 @@ public sealed partial class PatriciaTrie
 {
     private const int HashRefLength = 33; // 0xa0 and 32 bytes
 
+    /// <summary>When set, receives the RLP length of every node hashed (the benchmark's bare-Keccak reference replays them).</summary>
+    internal List<int>? HashedNodeSizes { get; set; }
+
     private Hash256 Seal(IWriteBatch? batch)
     {
         if (_root is null)
@@ -77,6 +80,7 @@ public sealed partial class PatriciaTrie
             {
                 node.Hash = Keccak256.Compute(rlp);
                 node.IsHashed = true;
+                HashedNodeSizes?.Add(length);
             }
 
             if (batch is not null)
