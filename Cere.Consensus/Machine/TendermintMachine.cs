@@ -164,13 +164,17 @@ public sealed partial class TendermintMachine
         }
 
         _rounds.TryGetValue(vote.Round, out RoundState? rs);
-        Vote? existing = rs?.Tally(vote.Type).Get(index);
-        if (existing is not null && existing.BlockHash == vote.BlockHash)
+        VoteTally? tally = rs?.Tally(vote.Type);
+        Vote? existing = tally?.Get(index);
+        if (existing is not null && tally!.HasVoteFor(index, vote.BlockHash))
         {
             return RejectReason.Duplicate;
         }
 
-        if (existing is not null && _evidenceReported.Contains((index, vote.Round, vote.Type)))
+        // A second value from one validator is kept (see VoteTally.AddConflicting) only for nil or a block we hold:
+        // anything else cannot be part of a decision here, and keeping it would let a double signer grow our memory.
+        bool keepConflict = existing is not null && (vote.BlockHash is not { } cv || _blocks.ContainsKey(cv));
+        if (existing is not null && !keepConflict && _evidenceReported.Contains((index, vote.Round, vote.Type)))
         {
             return RejectReason.Duplicate;
         }
@@ -187,9 +191,19 @@ public sealed partial class TendermintMachine
 
         if (existing is not null)
         {
-            // Same slot, other value: a double sign. It is not counted; the pair is the evidence.
-            _evidenceReported.Add((index, vote.Round, vote.Type));
-            effects.Add(new EvidenceEffect(new DuplicateVoteEvidence(existing, vote)));
+            // Same slot, other value: a double sign. The pair is the evidence (reported once per slot).
+            if (_evidenceReported.Add((index, vote.Round, vote.Type)))
+            {
+                effects.Add(new EvidenceEffect(new DuplicateVoteEvidence(existing, vote)));
+            }
+
+            if (keepConflict)
+            {
+                tally!.AddConflicting(vote, index, _weights[index]);
+                NotePrecommitQuorum(rs!, vote);
+                Progress(vote.Round, effects);
+            }
+
             return RejectReason.None;
         }
 
@@ -369,6 +383,18 @@ public sealed partial class TendermintMachine
         return RejectReason.None;
     }
 
+    /// <summary>A one-line summary of the current round's tallies, for simulation traces.</summary>
+    internal string Describe()
+    {
+        if (!_rounds.TryGetValue(Round, out RoundState? rs))
+        {
+            return $"h={Height} r={Round} {Step} (no round state)";
+        }
+
+        return $"h={Height} r={Round} {Step} prevotes any={rs.Prevotes.AnyWeight} nil={rs.Prevotes.WeightFor(null)} precommits any={rs.Precommits.AnyWeight} "
+            + $"of {_weightTotal}; timeouts set prevote={rs.PrevoteTimeoutSet} precommit={rs.PrecommitTimeoutSet}; locked r={LockedRound} valid r={ValidRound}; rounds held {_rounds.Count}";
+    }
+
     private RejectReason CheckEnvelope(ConsensusMessage m)
     {
         if (!Started)
@@ -446,6 +472,11 @@ public sealed partial class TendermintMachine
             return;
         }
 
+        NotePrecommitQuorum(rs, vote);
+    }
+
+    private void NotePrecommitQuorum(RoundState rs, Vote vote)
+    {
         if (vote.Type == VoteType.Precommit && vote.BlockHash is { } h && IsQuorum(rs.Precommits.WeightFor(h)) && !_precommitQuorums.Contains((vote.Round, h)))
         {
             _precommitQuorums.Add((vote.Round, h));

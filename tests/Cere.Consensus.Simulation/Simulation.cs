@@ -103,6 +103,14 @@ public sealed class Simulation
             }
         }
 
+        if (_config.Log is { } log)
+        {
+            foreach (SimNode node in _nodes)
+            {
+                log($"end: node {node.Index} {node.Behaviour} alive={node.Alive} chain={node.Chain.Count} {node.Driver?.Machine.Describe()}");
+            }
+        }
+
         int heights = int.MaxValue;
         foreach (SimNode node in _nodes)
         {
@@ -637,6 +645,7 @@ public sealed class Simulation
 
     private void TapProposal(SimNode node, Proposal p)
     {
+        _config.Log?.Invoke($"{_now} node {node.Index}#{node.Incarnation} sends {p}");
         (ulong, int) key = (p.Height, p.Round);
         if (!_proposalHashes.TryGetValue(key, out List<Hash256>? hashes))
         {
