@@ -8,7 +8,7 @@ namespace Cere.Core.Rlp;
 /// <para>Every failure is an <see cref="RlpException"/> with a specific <see cref="RlpError"/> and the offset; declared
 /// sizes are checked against the input before any slicing, so hostile sizes cannot cause an out-of-range or overflow.</para>
 /// <para>Reading a list: <c>int end = r.ReadListHeader(); while (r.HasItemsBefore(end)) { … } r.EnsureAt(end);</c> —
-/// or read a fixed number of fields and then <see cref="EnsureAt"/>. Items are bounded by the input while they are read;
+/// or read a fixed number of fields and then <see cref="EnsureAt"/>. A read that throws leaves the position where it was. Items are bounded by the input while they are read;
 /// <see cref="EnsureAt"/> is what proves that the list's declared size matched its items exactly, so always call it.</para>
 /// </remarks>
 public ref struct RlpReader
@@ -154,6 +154,7 @@ public ref struct RlpReader
         ReadOnlySpan<byte> value = ReadBytes();
         if (value.Length != length)
         {
+            _position = start;
             Throw(RlpError.UnexpectedLength, start, $"expected {length} bytes, got {value.Length}");
         }
 
@@ -209,9 +210,9 @@ public ref struct RlpReader
             ThrowPayloadTruncated(start, length, data.Length - payloadStart);
         }
 
-        _position = payloadStart + length;
         if (length == 0)
         {
+            _position = payloadStart;
             return 0;
         }
 
@@ -235,6 +236,7 @@ public ref struct RlpReader
             value = (value << 8) | x;
         }
 
+        _position = payloadStart + length;
         return value;
     }
 
@@ -251,6 +253,7 @@ public ref struct RlpReader
 
         if (payload[0] == 0)
         {
+            _position = start;
             ThrowLeadingZero(start);
         }
 
@@ -267,6 +270,7 @@ public ref struct RlpReader
 
         if (payload.Length > 32)
         {
+            _position = start;
             Throw(RlpError.IntegerTooLarge, start, $"an integer of {payload.Length} bytes exceeds 32");
         }
 
@@ -280,6 +284,7 @@ public ref struct RlpReader
         ulong v = ReadUInt64();
         if (v > byte.MaxValue)
         {
+            _position = start;
             Throw(RlpError.IntegerTooLarge, start, $"{v} does not fit in a byte");
         }
 
@@ -293,6 +298,7 @@ public ref struct RlpReader
         ulong v = ReadUInt64();
         if (v > 1)
         {
+            _position = start;
             Throw(RlpError.IntegerTooLarge, start, $"a boolean is 0 or 1, got {v}");
         }
 
@@ -427,6 +433,7 @@ public ref struct RlpReader
     {
         // Report the header's own problem first (a list, truncation, a bad size), then the size.
         ReadOnlySpan<byte> payload = ReadBytes();
+        _position = start;
         Throw(RlpError.IntegerTooLarge, start, $"an integer of {payload.Length} bytes exceeds {maxBytes}");
         return 0;
     }

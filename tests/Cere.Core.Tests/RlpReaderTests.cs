@@ -203,6 +203,42 @@ public class RlpReaderTests
         Assert.That(Assert.Throws<RlpException>(() => new RlpReader(bloom).ReadFixedBytes(8)).Error, Is.EqualTo(RlpError.UnexpectedLength));
     }
 
+    /// <summary>A failed typed read leaves the reader where it was, so a caller may try another reading.</summary>
+    [TestCase("820001")]
+    [TestCase("89010203040506070809")]
+    [TestCase("820100")]
+    [TestCase("93" + "00000000000000000000000000000000000000")]
+    [TestCase("a1010000000000000000000000000000000000000000000000000000000000000000")]
+    public void AFailedReadDoesNotMove(string hex)
+    {
+        RlpReader r = new(Hex.Decode("c0" + hex));
+        r.SkipItem();
+        int before = r.Position;
+        foreach (int attempt in new[] { 0, 1, 2, 3, 4, 5 })
+        {
+            try
+            {
+                switch (attempt)
+                {
+                    case 0: r.ReadUInt64(); break;
+                    case 1: r.ReadByte(); break;
+                    case 2: r.ReadBool(); break;
+                    case 3: r.ReadAddress(); break;
+                    case 4: r.ReadHash256(); break;
+                    default: r.ReadUInt256(); break;
+                }
+            }
+            catch (RlpException)
+            {
+                Assert.That(r.Position, Is.EqualTo(before), $"attempt {attempt}");
+                continue;
+            }
+
+            r = new RlpReader(Hex.Decode("c0" + hex));
+            r.SkipItem();
+        }
+    }
+
     [Test]
     public void GenericDecodeLimitsNesting()
     {
