@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Cere.P2P.Addressing;
 using Cere.P2P.Hosting;
+using Cere.P2P.Peers;
 using Cere.P2P.PubSub;
 using Cere.P2P.Tests.Interop;
 
@@ -96,8 +97,18 @@ public sealed class GossipInteropTests
         try
         {
             // A connected but incomplete graph: o1–js1, o1–js2, o2–js2, o2–js3, o1–o2, js1–js3.
+            // o1 reaches js2 through its connection manager (js2 is its bootnode), so it also redials it after the restart.
+            await using ConnectionManager manager = new(o1.Host, new PeerStore(), new ConnectionManagerOptions
+            {
+                Bootnodes = [Multiaddr.Parse(js2.Address)],
+                CheckInterval = TimeSpan.FromMilliseconds(100),
+                ReconnectInitialBackoff = TimeSpan.FromMilliseconds(200),
+                ReconnectMaxBackoff = TimeSpan.FromSeconds(1),
+                MinPeers = 0,
+            });
+            manager.Start();
+            manager.UseGossipsub(o1.Gossip);
             await o1.Host.DialAsync(Multiaddr.Parse(js1.Address));
-            await o1.Host.DialAsync(Multiaddr.Parse(js2.Address));
             await o2.Host.DialAsync(Multiaddr.Parse(js2.Address));
             await o2.Host.DialAsync(Multiaddr.Parse(js3.Address));
             await o1.Host.DialAsync(o2.Address);
@@ -112,7 +123,7 @@ public sealed class GossipInteropTests
             js2 = await StartJsAsync("--key", js2Key, "--port", js2Port);
             Assert.That(js2.PeerId, Is.EqualTo(js2Id), "the restarted node keeps its identity");
             js[1] = js2;
-            await o1.Host.DialAsync(Multiaddr.Parse(js2.Address));
+            Assert.That(await TestHosts.EventuallyAsync(() => o1.Host.FindConnection(Cere.P2P.Crypto.PeerId.Parse(js2Id)) is not null, Wait), Is.True, "o1's connection manager did not redial js2");
             await o2.Host.DialAsync(Multiaddr.Parse(js2.Address));
             await WaitForMeshesAsync(js, o1, o2);
 
