@@ -257,24 +257,13 @@ public ref struct RlpReader
             ThrowLeadingZero(start);
         }
 
-        if (payload.Length <= sizeof(ulong))
-        {
-            ulong value = 0;
-            foreach (byte x in payload)
-            {
-                value = (value << 8) | x;
-            }
-
-            return new UInt256(value);
-        }
-
         if (payload.Length > 32)
         {
             _position = start;
             Throw(RlpError.IntegerTooLarge, start, $"an integer of {payload.Length} bytes exceeds 32");
         }
 
-        return new UInt256(payload);
+        return RlpBigEndian.ReadUInt256(payload);
     }
 
     /// <summary>Reads a canonical integer of 0..255.</summary>

@@ -81,15 +81,7 @@ public ref struct RlpWriter
         int n = value.ByteLength;
         Span<byte> d = Reserve(1 + n);
         d[0] = (byte)(Rlp.StringOffset + n);
-        if (n == 32)
-        {
-            // Full width (most hashes-as-numbers and signature r, s): no trimming copy needed.
-            value.WriteBigEndian(d[1..]);
-        }
-        else
-        {
-            value.WriteBigEndianMinimal(d[1..]);
-        }
+        RlpBigEndian.WriteUInt256(d[1..], value);
     }
 
     /// <summary>Writes a boolean as the integer 1 or 0 (0x01 or 0x80).</summary>
