@@ -7,7 +7,6 @@ namespace Cere.Core;
 public readonly partial struct UInt256
 {
     /// <summary>res = (a + b) mod m computed on the exact 257-bit sum; 0 when m = 0 (EVM ADDMOD).</summary>
-    [SkipLocalsInit]
     public static void AddMod(in UInt256 a, in UInt256 b, in UInt256 m, out UInt256 res)
     {
         if (m.IsZero)
@@ -38,17 +37,16 @@ public readonly partial struct UInt256
         }
 
         // The sum is 2^256 + s: divide the five-word number.
-        Span<ulong> u = stackalloc ulong[5];
+        Words8 u = default;
         u[0] = s.U0;
         u[1] = s.U1;
         u[2] = s.U2;
         u[3] = s.U3;
         u[4] = 1;
-        ReduceWords(u, mod, out res);
+        ReduceWords(((ReadOnlySpan<ulong>)u)[..5], mod, out res);
     }
 
     /// <summary>res = (a · b) mod m computed on the exact 512-bit product; 0 when m = 0 (EVM MULMOD).</summary>
-    [SkipLocalsInit]
     public static void MulMod(in UInt256 a, in UInt256 b, in UInt256 m, out UInt256 res)
     {
         if (m.IsZero)
@@ -72,7 +70,7 @@ public readonly partial struct UInt256
             return;
         }
 
-        Span<ulong> u = stackalloc ulong[8];
+        Words8 u = default;
         u[0] = low.U0;
         u[1] = low.U1;
         u[2] = low.U2;
@@ -82,17 +80,15 @@ public readonly partial struct UInt256
         u[6] = high.U2;
         u[7] = high.U3;
         int len = high.U3 != 0 ? 8 : high.U2 != 0 ? 7 : high.U1 != 0 ? 6 : 5;
-        ReduceWords(u[..len], mod, out res);
+        ReduceWords(((ReadOnlySpan<ulong>)u)[..len], mod, out res);
     }
 
     // res = u mod m for a number u of up to eight words whose length is at least m's (m ≠ 0).
-    [SkipLocalsInit]
     private static void ReduceWords(ReadOnlySpan<ulong> u, in UInt256 m, out UInt256 res)
     {
         int n = SignificantWords(m);
-        Span<ulong> q = stackalloc ulong[8];
-        Span<ulong> r = stackalloc ulong[4];
-        r.Clear();
+        Words8 q = default;
+        Words4 r = default;
         DivRemWords(u, MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in m.U0), n), q, r);
         res = new UInt256(r[0], r[1], r[2], r[3]);
     }
