@@ -24,6 +24,12 @@ public sealed record BatchOptions
     /// <summary>Heights each run must decide.</summary>
     public int Heights { get; init; } = 4;
 
+    /// <summary>A deliberately broken algorithm (for showing that the harness catches it); the default is the correct one.</summary>
+    internal Machine.MachineVariant Variant { get; init; }
+
+    /// <summary>Largest message delay, ms.</summary>
+    public long MaxDelayMs { get; init; } = 60;
+
     /// <summary>Runs executed in parallel (each run is single-threaded and deterministic).</summary>
     public int Threads { get; init; } = 1;
 }

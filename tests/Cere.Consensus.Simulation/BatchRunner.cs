@@ -48,6 +48,8 @@ public static class BatchRunner
             Heights = options.Heights,
             Drop = options.Drop,
             Partitions = options.Partitions,
+            MaxDelayMs = options.MaxDelayMs,
+            Variant = options.Variant,
         };
     }
 

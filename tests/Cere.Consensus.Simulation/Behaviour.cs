@@ -15,7 +15,7 @@ public enum Behaviour
     /// <summary>Byzantine: as proposer, signs two different blocks (sometimes one invalid) and sends each to half of the network.</summary>
     EquivocatingProposer,
 
-    /// <summary>Byzantine: signs two different votes for every vote slot and sends each to half of the network (colluding with the other byzantine nodes' blocks).</summary>
+    /// <summary>Byzantine: signs two different values for every vote (and proposal) and sends each to half of the network, colluding with the other byzantine nodes' blocks.</summary>
     DoubleVoter,
 
     /// <summary>Byzantine by accident: crashes, loses its WAL, restarts, and may then sign votes that contradict its earlier ones.</summary>

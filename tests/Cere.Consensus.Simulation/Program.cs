@@ -80,6 +80,19 @@ public static class Program
                 case "--threads": o = o with { Threads = ParseInt(a, Value()) }; break;
                 case "--verbose": verbose = true; break;
                 case "--trace": trace = true; break;
+                case "--max-delay": o = o with { MaxDelayMs = ParseInt(a, Value()) }; break;
+                case "--variant":
+                    o = o with
+                    {
+                        Variant = Value() switch
+                        {
+                            "ignore-lock" => new Machine.MachineVariant(IgnoreLock: true),
+                            "count-by-head" => new Machine.MachineVariant(CountByHead: true),
+                            "two-thirds-inclusive" => new Machine.MachineVariant(AcceptTwoThirdsInclusive: true),
+                            string v => throw new ArgumentException($"unknown variant '{v}' (ignore-lock, count-by-head, two-thirds-inclusive)"),
+                        },
+                    };
+                    break;
                 default: throw new ArgumentException($"unknown option {a}");
             }
         }

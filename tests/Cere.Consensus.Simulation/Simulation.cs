@@ -45,6 +45,7 @@ public sealed class Simulation
     private ulong _trace = 14695981039346656037UL;
     private long _delivered;
     private int _maxRound;
+    private bool _conflictingDecisions;
 
     private Simulation(SimulationConfig config)
     {
@@ -129,6 +130,7 @@ public sealed class Simulation
         {
             Seed = _config.Seed,
             SafetyViolations = _violations,
+            ConflictingDecisions = _conflictingDecisions,
             LivenessFailed = !AllCorrectDone(),
             HeightsDecided = heights,
             MaxDecisionRound = _maxRound,
@@ -564,6 +566,7 @@ public sealed class Simulation
             {
                 if (first != d.BlockHash)
                 {
+                    _conflictingDecisions = true;
                     _violations.Add($"height {d.Height}: node {node.Index} decided {d.BlockHash} but another correct node decided {first}");
                 }
             }
@@ -601,7 +604,7 @@ public sealed class Simulation
         {
             case Proposal p when p.Proposer == node.Address:
                 TapProposal(node, p);
-                if (node.Behaviour == Behaviour.EquivocatingProposer)
+                if (node.Behaviour is Behaviour.EquivocatingProposer or Behaviour.DoubleVoter)
                 {
                     Proposal twin = TwinProposal(node, p);
                     TapProposal(node, twin);
@@ -720,7 +723,18 @@ public sealed class Simulation
 
     // ---- network ----
 
-    private int SideOf(int node, ulong height) => (int)((Mix(_config.Seed ^ (height * 0x9E3779B97F4A7C15UL) ^ (ulong)node) >> 7) & 1);
+    // The adversary splits the correct validators anew for every message slot (height, round, step), so it can, e.g.,
+    // show its prevote to some validators and its precommit to others: the pattern that attacks locking.
+    private int SideOf(int node, ConsensusMessage m)
+    {
+        (ulong round, ulong step) = m switch
+        {
+            Vote v => ((ulong)v.Round, (ulong)v.Type),
+            Proposal p => ((ulong)p.Round, 0UL),
+            _ => (0UL, 0UL),
+        };
+        return (int)((Mix(_config.Seed ^ Mix(m.Height ^ Mix(round ^ Mix(step))) ^ (ulong)node) >> 7) & 1);
+    }
 
     private void SendSplit(SimNode from, ConsensusMessage a, ConsensusMessage b)
     {
@@ -740,7 +754,7 @@ public sealed class Simulation
             }
             else
             {
-                Send(from, j, SideOf(j, a.Height) == 0 ? ea : eb);
+                Send(from, j, SideOf(j, a) == 0 ? ea : eb);
             }
         }
     }

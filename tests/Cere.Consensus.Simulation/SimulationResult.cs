@@ -33,6 +33,9 @@ public sealed record SimulationResult
     /// <summary>A hash of every event processed: equal for two runs exactly when they went the same way.</summary>
     public ulong TraceHash { get; init; }
 
+    /// <summary>True when two correct validators decided different blocks at one height (the core safety property).</summary>
+    public bool ConflictingDecisions { get; init; }
+
     /// <summary>True when the run broke safety.</summary>
     public bool SafetyViolated => SafetyViolations.Count > 0;
 }
