@@ -31,7 +31,10 @@ internal abstract class TrieNode
     /// <summary>True when the content is not in the database yet (created or changed since the last commit).</summary>
     public bool Dirty;
 
-    public abstract NodeKind Kind { get; }
+    /// <summary>The node's kind, a field rather than a virtual property: the root computation reads it for every child.</summary>
+    public readonly NodeKind Kind;
+
+    protected TrieNode(NodeKind kind) => Kind = kind;
 
     /// <summary>True when the encoding is known (hashed, or inline bytes kept).</summary>
     public bool HasEncoding => IsHashed || InlineRlp is not null;
@@ -46,30 +49,27 @@ internal abstract class TrieNode
 }
 
 /// <summary>The end of a key: the rest of its path and the value.</summary>
-internal sealed class LeafNode(byte[] path, byte[] value) : TrieNode
+internal sealed class LeafNode(byte[] path, byte[] value) : TrieNode(NodeKind.Leaf)
 {
     public byte[] Path = path;
     public byte[] Value = value;
 
-    public override NodeKind Kind => NodeKind.Leaf;
 }
 
 /// <summary>A shared run of nibbles leading to one branch.</summary>
-internal sealed class ExtensionNode(byte[] path, TrieNode child) : TrieNode
+internal sealed class ExtensionNode(byte[] path, TrieNode child) : TrieNode(NodeKind.Extension)
 {
     public byte[] Path = path;
     public TrieNode Child = child;
 
-    public override NodeKind Kind => NodeKind.Extension;
 }
 
 /// <summary>Sixteen children by next nibble, and the value of a key that ends here.</summary>
-internal sealed class BranchNode : TrieNode
+internal sealed class BranchNode() : TrieNode(NodeKind.Branch)
 {
     public readonly TrieNode?[] Children = new TrieNode?[16];
     public byte[]? Value;
 
-    public override NodeKind Kind => NodeKind.Branch;
 
     /// <summary>The number of children plus one if a value ends here.</summary>
     public int EntryCount()
@@ -91,10 +91,10 @@ internal sealed class BranchNode : TrieNode
 internal sealed class HashNode : TrieNode
 {
     public HashNode(in Hash256 hash)
+        : base(NodeKind.Hash)
     {
         Hash = hash;
         IsHashed = true;
     }
 
-    public override NodeKind Kind => NodeKind.Hash;
 }
