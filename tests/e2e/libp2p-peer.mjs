@@ -1,7 +1,8 @@
 // A js-libp2p peer (tcp + noise + yamux + identify + ping) for the interop tests in tests/Cere.P2P.Tests.
 // Usage: node libp2p-peer.mjs [--port N] [--key HEX] [--agent NAME]
 // Prints one JSON object per line on stdout: first {"event":"listening",...}, then events and command results.
-// Reads one JSON command per line on stdin: {"id":1,"cmd":"dial"|"ping"|"identify"|"protocols"|"stop", ...}.
+// Reads one JSON command per line on stdin: {"id":1,"cmd":"dial"|"ping"|"identify"|"protocols"|"send"|"stop", ...}.
+// Serves /cere/bench/sink/1.0.0 (drains a stream, then closes it) for the throughput benchmark.
 import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -49,6 +50,27 @@ node.addEventListener('peer:identify', (e) => print({ event: 'identify', ...desc
 node.addEventListener('peer:connect', (e) => print({ event: 'connect', peerId: e.detail.toString() }))
 node.addEventListener('peer:disconnect', (e) => print({ event: 'disconnect', peerId: e.detail.toString() }))
 
+const SINK = '/cere/bench/sink/1.0.0'
+await node.handle(SINK, async ({ stream }) => {
+  let total = 0
+  for await (const chunk of stream.source) total += chunk.byteLength
+  await stream.close()
+}, { maxInboundStreams: 64 })
+
+// Sends `bytes` on one new stream to the peer's sink and waits until it has drained them and closed.
+async function send (addr, bytes) {
+  const chunk = new Uint8Array(64 * 1024).fill(7)
+  const start = process.hrtime.bigint()
+  const stream = await node.dialProtocol(multiaddr(addr), SINK)
+  await stream.sink((async function * () {
+    for (let sent = 0; sent < bytes; sent += chunk.byteLength) {
+      yield sent + chunk.byteLength <= bytes ? chunk : chunk.subarray(0, bytes - sent)
+    }
+  })())
+  for await (const _ of stream.source) { /* the sink sends nothing; this waits for its close */ }
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+
 const target = (c) => (c.addr ? multiaddr(c.addr) : peerIdFromString(c.peer))
 
 async function run (c) {
@@ -67,6 +89,8 @@ async function run (c) {
       if (conns.length === 0) throw new Error(`not connected to ${c.peer}`)
       return describe(await node.services.identify.identify(conns[0]))
     }
+    case 'send':
+      return { ms: await send(c.addr, c.bytes) }
     case 'protocols':
       return { protocols: node.getProtocols() }
     case 'stop':

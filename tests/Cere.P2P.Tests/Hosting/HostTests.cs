@@ -48,6 +48,25 @@ public class HostTests
     }
 
     [Test]
+    public async Task NewProtocolsReachConnectedPeersByIdentifyPush()
+    {
+        (Host a, _, _) = await TestHosts.StartAsync();
+        (Host b, Multiaddr bAddress, _) = await TestHosts.StartAsync();
+        await using Host ownedA = a;
+        await using Host ownedB = b;
+        Connection c = await a.DialAsync(bAddress);
+        await c.Identified.WaitAsync(TimeSpan.FromSeconds(10));
+        // b must also have identified a, or it does not know a speaks identify/push.
+        Assert.That(await TestHosts.EventuallyAsync(() => b.FindConnection(a.PeerId)?.Identify is not null, TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(c.Identify!.Protocols, Does.Not.Contain(Echo));
+
+        b.SetStreamHandler(Echo, EchoHandler);
+        Assert.That(await TestHosts.EventuallyAsync(() => c.Identify!.Protocols.Contains(Echo), TimeSpan.FromSeconds(10)), Is.True, "the push announces the new protocol");
+        b.RemoveStreamHandler(Echo);
+        Assert.That(await TestHosts.EventuallyAsync(() => !c.Identify!.Protocols.Contains(Echo), TimeSpan.FromSeconds(10)), Is.True, "and its removal");
+    }
+
+    [Test]
     public async Task LargeTransferCrossesManyWindowsIntact()
     {
         (Host a, _, _) = await TestHosts.StartAsync();

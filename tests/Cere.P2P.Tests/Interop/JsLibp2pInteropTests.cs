@@ -63,6 +63,27 @@ public class JsLibp2pInteropTests
     }
 
     [Test]
+    public async Task Secp256k1IdentitiesOnBothSidesInteroperate()
+    {
+        // js signs its Noise static key with secp256k1 (DER ECDSA over SHA-256) and checks ours, and the reverse.
+        Cere.P2P.Crypto.PeerPrivateKey jsKey = Cere.P2P.Crypto.PeerPrivateKey.Generate(Cere.P2P.Crypto.PeerKeyType.Secp256k1);
+        await using JsLibp2pPeer js = await JsLibp2pPeer.StartAsync("libp2p-peer.mjs", "--key", Convert.ToHexStringLower(jsKey.Encode()));
+        Assert.That(js.PeerId, Is.EqualTo(jsKey.PeerId.ToString()), "js derives the same peer id from the key we generated");
+        (Host host, Multiaddr ours, _) = await TestHosts.StartAsync(new HostOptions { Identity = Cere.P2P.Crypto.PeerPrivateKey.Generate(Cere.P2P.Crypto.PeerKeyType.Secp256k1) });
+        await using Host owned = host;
+
+        JsonElement dial = await js.CommandAsync("dial", new { addr = ours.ToString() });
+        Assert.That(dial.GetProperty("remotePeer").GetString(), Is.EqualTo(host.PeerId.ToString()));
+        JsonElement ping = await js.CommandAsync("ping", new { peer = host.PeerId.ToString(), count = 1 });
+        Assert.That(ping.GetProperty("rtts").GetArrayLength(), Is.EqualTo(1));
+
+        await using Host other = new(new HostOptions { Identity = Cere.P2P.Crypto.PeerPrivateKey.Generate(Cere.P2P.Crypto.PeerKeyType.Secp256k1), Log = _ => { } });
+        Connection c = await other.DialAsync(Multiaddr.Parse(js.Address));
+        Assert.That(c.RemotePublicKey, Is.EqualTo(jsKey.PublicKey));
+        Assert.That(await other.PingAsync(c, 1), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task JsDialsOurNode_PingsAndBothSidesIdentify()
     {
         await using JsLibp2pPeer js = await JsLibp2pPeer.StartAsync();
