@@ -1,0 +1,35 @@
+using Cere.Core;
+
+namespace Cere.Vm;
+
+/// <summary>One call frame: the code being run, its context (address, caller, value, input), gas, memory and return data.</summary>
+internal sealed class EvmFrame
+{
+    public required byte[] Code { get; init; }
+
+    public required byte[] JumpMap { get; init; }
+
+    /// <summary>The account whose storage and balance the code acts on (ADDRESS).</summary>
+    public required Address Address { get; init; }
+
+    /// <summary>CALLER.</summary>
+    public required Address Caller { get; init; }
+
+    /// <summary>CALLVALUE.</summary>
+    public required UInt256 Value { get; init; }
+
+    /// <summary>Call data.</summary>
+    public required byte[] Input { get; init; }
+
+    public required bool IsStatic { get; init; }
+
+    /// <summary>Depth: 0 for the transaction's own frame.</summary>
+    public required int Depth { get; init; }
+
+    public long Gas { get; set; }
+
+    /// <summary>The return data of the last sub-call.</summary>
+    public byte[] ReturnData { get; set; } = [];
+
+    public EvmMemory Memory { get; } = new();
+}

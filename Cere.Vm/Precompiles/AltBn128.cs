@@ -1,0 +1,75 @@
+using System.Numerics;
+
+namespace Cere.Vm.Precompiles;
+
+/// <summary>
+/// 0x06–0x08 alt_bn128 (EIP-196/197): G1 addition and scalar multiplication, and the optimal-ate pairing check.
+/// A straightforward BigInteger implementation (affine G1, twist points in Fp2, Fp12 as polynomials mod
+/// w^12 − 18w^6 + 82): correct first; the precompile is priced at 45,000 + 34,000·k gas.
+/// </summary>
+internal static class AltBn128
+{
+    public static byte[]? Add(byte[] input)
+    {
+        Span<byte> data = stackalloc byte[128];
+        Pad(input, data);
+        if (!Bn254G1.TryRead(data[..64], out Bn254G1 a) || !Bn254G1.TryRead(data[64..], out Bn254G1 b))
+        {
+            return null;
+        }
+
+        return a.Add(b).ToBytes();
+    }
+
+    public static byte[]? Mul(byte[] input)
+    {
+        Span<byte> data = stackalloc byte[96];
+        Pad(input, data);
+        if (!Bn254G1.TryRead(data[..64], out Bn254G1 a))
+        {
+            return null;
+        }
+
+        BigInteger k = new(data[64..], isUnsigned: true, isBigEndian: true);
+        return a.Multiply(k).ToBytes();
+    }
+
+    public static byte[]? Pairing(byte[] input)
+    {
+        if (input.Length % 192 != 0)
+        {
+            return null;
+        }
+
+        Fp12 product = Fp12.One;
+        for (int i = 0; i < input.Length; i += 192)
+        {
+            ReadOnlySpan<byte> pair = input.AsSpan(i, 192);
+            if (!Bn254G1.TryRead(pair[..64], out Bn254G1 p) || !Bn254G2.TryRead(pair[64..], out Bn254G2 q))
+            {
+                return null;
+            }
+
+            if (p.IsInfinity || q.IsInfinity)
+            {
+                continue;
+            }
+
+            product *= Bn254Pairing.MillerLoop(q, p);
+        }
+
+        byte[] output = new byte[32];
+        if (Bn254Pairing.FinalExponentiation(product).IsOne)
+        {
+            output[31] = 1;
+        }
+
+        return output;
+    }
+
+    private static void Pad(byte[] input, Span<byte> data)
+    {
+        data.Clear();
+        input.AsSpan(0, Math.Min(input.Length, data.Length)).CopyTo(data);
+    }
+}
