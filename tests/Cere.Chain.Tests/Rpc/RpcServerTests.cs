@@ -44,7 +44,11 @@ public class RpcServerTests
         await using RpcServer server = await StartAsync(new RpcServerOptions { Limits = new RpcLimits { MaxRequestBytes = 1024 } });
         using HttpClient client = new();
         string big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test_echo\",\"params\":[\"" + new string('a', 4096) + "\"]}";
-        HttpResponseMessage r = await client.PostAsync(server.Url, new StringContent(big, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the server refuse on the declared length before the client streams the body;
+        // without it the refusal races the client's upload and may surface as a reset instead of the status.
+        using HttpRequestMessage req = new(HttpMethod.Post, server.Url) { Content = new StringContent(big, Encoding.UTF8, "application/json") };
+        req.Headers.ExpectContinue = true;
+        HttpResponseMessage r = await client.SendAsync(req);
         Assert.That(r.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         HttpResponseMessage ok = await client.PostAsync(server.Url, new StringContent("""{"jsonrpc":"2.0","id":1,"method":"test_echo","params":[1]}""", Encoding.UTF8, "application/json"));
         Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
