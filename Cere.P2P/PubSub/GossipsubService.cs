@@ -206,7 +206,13 @@ public sealed class GossipsubService : IAsyncDisposable
         catch (Exception e) when (e is IOException or OperationCanceledException or P2pProtocolException or ObjectDisposedException or InvalidDataException)
         {
             if (!_stop.IsCancellationRequested && !connection.IsClosed)
-                _host.Log($"gossipsub: sending to {key} failed: {e.Message}");
+            {
+                // Without a sending stream the peer cannot be served: take it out of the router until it reconnects.
+                _host.Log($"gossipsub: sending to {key} failed ({e.Message}); removing it from pubsub");
+                lock (_gate)
+                    _router.RemovePeer(key);
+                _sessions.TryRemove(key, out _);
+            }
         }
         finally
         {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Cere.P2P.Addressing;
 using Cere.P2P.Hosting;
 using Cere.P2P.PubSub;
@@ -16,13 +15,13 @@ namespace Cere.Benchmarks;
 /// messages of <see cref="Size"/> bytes and the operation ends when each of the other four has delivered all of them.
 /// Ours (five hosts in this process, loopback TCP + Noise + yamux) against js-libp2p with @chainsafe/libp2p-gossipsub
 /// (five nodes in one node process, the baseline), plus our router alone over an in-memory network (no transport).
-/// Delivered messages/s = 4 × Count / time per operation.
+/// Delivered messages/s = 4 × Count / time per operation. Run in-process with a monitoring job (see
+/// benches/results/gossip.md for the command): every operation is a whole burst, and the js side is another process.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10)]
 public class GossipMeshBenchmarks
 {
     /// <summary>Messages published per operation.</summary>
-    public const int Count = 500;
+    public const int Count = 100;
 
     /// <summary>Payload bytes per message.</summary>
     public const int Size = 256;
