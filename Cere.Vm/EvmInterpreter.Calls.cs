@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Cere.Core;
 using Cere.Core.Crypto;
 using Cere.Core.Rlp;
+using Cere.Storage.State;
 using Cere.Vm.Native;
 using Cere.Vm.Precompiles;
 
@@ -240,7 +241,7 @@ internal sealed partial class EvmInterpreter
 
         _tracer?.OnEnterFrame(kind, caller, newAddress, initCode, gas, value, depth);
         Hash256 existingHash = _state.GetCodeHash(newAddress);
-        if (_state.GetNonce(newAddress) != 0 || (!existingHash.IsZero && existingHash != Hash256.EmptyKeccak))
+        if (_state.GetNonce(newAddress) != 0 || (!existingHash.IsZero && existingHash != Hash256.EmptyKeccak) || HasCommittedStorage(newAddress))
         {
             // EIP-684: address collision consumes all the gas given to the creation.
             _tracer?.OnExitFrame(EvmStatus.ContractAddressCollision, 0, [], depth);
@@ -313,6 +314,14 @@ internal sealed partial class EvmInterpreter
         _tracer?.OnExitFrame(r.Status, r.GasLeft, r.Output, depth);
         return r;
     }
+
+    /// <summary>
+    /// EIP-7610: an account with non-empty storage is a collision too. IWorldState has no storage-root query, so
+    /// this reads the committed account through <see cref="WorldState.GetProof"/> (exact for storage written before
+    /// the last commit; storage first written earlier in the same uncommitted block is not seen).
+    /// </summary>
+    private bool HasCommittedStorage(in Address address) =>
+        _state.AccountExists(address) && _state is WorldState ws && ws.GetProof(address, []).Account is Account a && a.StorageRoot != Hash256.EmptyTrieRoot;
 
     /// <summary>The CREATE address: the last 20 bytes of keccak(rlp([sender, nonce])).</summary>
     public static Address CreateAddress(in Address sender, ulong nonce)

@@ -826,9 +826,14 @@ internal sealed partial class EvmInterpreter
         _state.SubtractBalance(self, balance);
         _state.AddBalance(beneficiary, balance);
         _state.Touch(beneficiary);
-        if (_sub.WasCreated(self) && !_sub.Destructed.Contains(self))
+        if (_sub.WasCreated(self))
         {
-            _sub.Destructed.Add(self);
+            // As geth does, the destructed account's balance is gone at once (burnt even if it named itself).
+            _state.SubtractBalance(self, _state.GetBalance(self));
+            if (!_sub.Destructed.Contains(self))
+            {
+                _sub.Destructed.Add(self);
+            }
         }
 
         return true;

@@ -5,8 +5,11 @@ namespace Cere.Vm.Precompiles;
 /// <summary>The Cancun precompiles 0x01–0x09 (0x0a point evaluation is absent: this chain carries no blobs).</summary>
 public static class PrecompileSet
 {
-    /// <summary>The highest precompile address in use.</summary>
-    public const int Count = 9;
+    /// <summary>
+    /// The highest precompile address: 0x0a (EIP-4844 point evaluation) is kept as a precompile so that it is warm and
+    /// callable as on Ethereum, but it always fails: this chain has no KZG setup and carries no blobs.
+    /// </summary>
+    public const int Count = 10;
 
     /// <summary>The precompile number (1–9) of an address, or 0 if it is not a precompile.</summary>
     public static int IdOf(in Address address)
@@ -43,6 +46,7 @@ public static class PrecompileSet
             7 => 6000,  // EIP-1108
             8 => 45000 + (34000 * (long)(input.Length / 192)), // EIP-1108
             9 => Blake2F.Gas(input),
+            10 => 50000, // EIP-4844 price; the call then fails
             _ => long.MaxValue,
         };
 

@@ -16,8 +16,14 @@ public sealed class StateTestSummary
         StringBuilder failures = new();
         object gate = new();
         List<StateTestCase> all = new();
+        string? filter = Environment.GetEnvironmentVariable("CERE_EVM_FILTER");
         foreach (string file in StateTestFixtures.Files())
         {
+            if (filter is not null && !file.Contains(filter, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             all.AddRange(StateTestFixtures.Load(file));
         }
 
