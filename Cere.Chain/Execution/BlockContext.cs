@@ -1,0 +1,31 @@
+using Cere.Core;
+
+namespace Cere.Chain.Execution;
+
+/// <summary>The block a transaction executes in: what an executor needs to know about it.</summary>
+public sealed record BlockContext
+{
+    /// <summary>The block number.</summary>
+    public required ulong Number { get; init; }
+
+    /// <summary>The block timestamp in seconds since the Unix epoch.</summary>
+    public required ulong Timestamp { get; init; }
+
+    /// <summary>The beneficiary of priority fees.</summary>
+    public required Address Coinbase { get; init; }
+
+    /// <summary>The block gas limit in gas units.</summary>
+    public required ulong GasLimit { get; init; }
+
+    /// <summary>The EIP-1559 base fee per gas in wei.</summary>
+    public required UInt256 BaseFee { get; init; }
+
+    /// <summary>The chain id transactions must carry.</summary>
+    public required ulong ChainId { get; init; }
+
+    /// <summary>The PREVRANDAO value (mix hash).</summary>
+    public Hash256 PrevRandao { get; init; }
+
+    /// <summary>Hashes of earlier canonical blocks by number (BLOCKHASH); null gives zero.</summary>
+    public Func<long, Hash256>? BlockHashes { get; init; }
+}
