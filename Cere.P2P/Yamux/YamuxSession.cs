@@ -199,9 +199,15 @@ internal sealed class YamuxSession : IAsyncDisposable
 
                         break;
                     case YamuxFrameType.GoAway:
+                        // yamux spec "Session termination": no new streams from here on; streams already open may
+                        // finish, and the remote closes the connection when it is done.
                         _goAwayReceived = true;
-                        await CloseAsync($"remote sent go-away (code {h.Length})", YamuxGoAwayCode.Normal, sendGoAway: false).ConfigureAwait(false);
-                        return;
+                        if (h.Length != (uint)YamuxGoAwayCode.Normal)
+                        {
+                            _log($"{_name}: remote sent go-away with error code {h.Length}");
+                        }
+
+                        break;
                     default:
                         await ProtocolErrorAsync($"unknown yamux frame type {(byte)h.Type}").ConfigureAwait(false);
                         return;

@@ -54,20 +54,31 @@ const SINK = '/cere/bench/sink/1.0.0'
 await node.handle(SINK, async ({ stream }) => {
   let total = 0
   for await (const chunk of stream.source) total += chunk.byteLength
-  await stream.close()
+  // One byte back tells the sender everything arrived; then close our side.
+  await stream.sink([Uint8Array.of(1)])
 }, { maxInboundStreams: 64 })
 
 // Sends `bytes` on one new stream to the peer's sink and waits until it has drained them and closed.
 async function send (addr, bytes) {
   const chunk = new Uint8Array(64 * 1024).fill(7)
   const start = process.hrtime.bigint()
-  const stream = await node.dialProtocol(multiaddr(addr), SINK)
-  await stream.sink((async function * () {
-    for (let sent = 0; sent < bytes; sent += chunk.byteLength) {
-      yield sent + chunk.byteLength <= bytes ? chunk : chunk.subarray(0, bytes - sent)
-    }
-  })())
-  for await (const _ of stream.source) { /* the sink sends nothing; this waits for its close */ }
+  // Our own signal: js otherwise bounds the (lazy) protocol negotiation, which completes only with the first
+  // answer, by a short default timeout that a long transfer on a loaded machine exceeds.
+  const stream = await node.dialProtocol(multiaddr(addr), SINK, { signal: AbortSignal.timeout(600_000) })
+  // Write and read at once: the sink's one-byte answer (and its close) ends the transfer.
+  const [, answered] = await Promise.all([
+    stream.sink((async function * () {
+      for (let sent = 0; sent < bytes; sent += chunk.byteLength) {
+        yield sent + chunk.byteLength <= bytes ? chunk : chunk.subarray(0, bytes - sent)
+      }
+    })()),
+    (async () => {
+      let n = 0
+      for await (const c of stream.source) n += c.byteLength
+      return n
+    })()
+  ])
+  if (answered !== 1) throw new Error(`sink answered ${answered} bytes, expected 1`)
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
