@@ -48,5 +48,8 @@ internal sealed class SimNode
     /// <summary>A crash is planned and not yet happened/restarted.</summary>
     public bool CrashPending { get; set; }
 
+    /// <summary>Crash as soon as the next own message is signed and sent (the amnesiac's crash point).</summary>
+    public bool CrashAfterNextSignature { get; set; }
+
     public bool IsCorrect => !Behaviour.IsFaulty();
 }

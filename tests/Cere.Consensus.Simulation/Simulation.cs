@@ -242,7 +242,10 @@ public sealed class Simulation
             if (node.Behaviour is Behaviour.CrashRestart or Behaviour.Amnesiac)
             {
                 long at = rng.Range(100, 3000);
-                node.Downtime = rng.Range(50, 1500);
+
+                // The amnesiac dies right after a signature and is back within a round, so that it re-enters the
+                // height it was voting in and can contradict itself; crash-restart downtimes are longer.
+                node.Downtime = node.Behaviour == Behaviour.Amnesiac ? rng.Range(5, 60) : rng.Range(50, 1500);
                 bool torn = node.Behaviour == Behaviour.CrashRestart && rng.Chance(0.5);
                 node.CrashPending = true;
                 Enqueue(at, new SimEvent(EventKind.Crash, node.Index) { Torn = torn });
@@ -363,6 +366,10 @@ public sealed class Simulation
 
         public bool Torn { get; init; }
 
+        public bool Relayed { get; init; }
+
+        public bool Now { get; init; }
+
         public int[]? Sides { get; init; }
     }
 
@@ -445,6 +452,18 @@ public sealed class Simulation
         Fold(bytes);
         ConsensusMessage message = ConsensusCodec.Decode(bytes);
         RejectReason r = node.Driver!.OnMessage(message);
+        if (r == RejectReason.None && message is Vote && !ev.Relayed)
+        {
+            // Gossip: forward the vote once to a few peers (not again from there).
+            for (int j = 0; j < _nodes.Length; j++)
+            {
+                if (j != node.Index && j != ev.From && _net.Chance(_config.Relay))
+                {
+                    Send(node, j, bytes, relayed: true);
+                }
+            }
+        }
+
         if (message is CommitMessage)
         {
             _config.Log?.Invoke($"{_now} node {node.Index} got commit h={message.Height} from {ev.From}: {r}");
@@ -467,6 +486,12 @@ public sealed class Simulation
     {
         if (!node.Alive || !node.CrashPending)
         {
+            return;
+        }
+
+        if (node.Behaviour == Behaviour.Amnesiac && !node.CrashAfterNextSignature && !ev.Now)
+        {
+            node.CrashAfterNextSignature = true;
             return;
         }
 
@@ -520,6 +545,12 @@ public sealed class Simulation
         {
             case SignedMessageEffect s:
                 SendOwn(node, s.Message);
+                if (node.CrashAfterNextSignature)
+                {
+                    node.CrashAfterNextSignature = false;
+                    Enqueue(_now, new SimEvent(EventKind.Crash, node.Index) { Now = true });
+                }
+
                 break;
             case BroadcastEffect b:
                 SendOwn(node, b.Message);
@@ -770,7 +801,7 @@ public sealed class Simulation
         }
     }
 
-    private void Send(SimNode from, int to, byte[] bytes)
+    private void Send(SimNode from, int to, byte[] bytes, bool relayed = false)
     {
         if (!from.Alive || _net.Chance(_config.Drop))
         {
@@ -782,10 +813,10 @@ public sealed class Simulation
             return;
         }
 
-        Enqueue(_now + _net.Range(_config.MinDelayMs, _config.MaxDelayMs), new SimEvent(EventKind.Deliver, to) { From = from.Index, Bytes = bytes });
+        Enqueue(_now + _net.Range(_config.MinDelayMs, _config.MaxDelayMs), new SimEvent(EventKind.Deliver, to) { From = from.Index, Bytes = bytes, Relayed = relayed });
         if (_net.Chance(_config.Duplicate))
         {
-            Enqueue(_now + _net.Range(_config.MinDelayMs, _config.MaxDelayMs), new SimEvent(EventKind.Deliver, to) { From = from.Index, Bytes = bytes });
+            Enqueue(_now + _net.Range(_config.MinDelayMs, _config.MaxDelayMs), new SimEvent(EventKind.Deliver, to) { From = from.Index, Bytes = bytes, Relayed = relayed });
         }
     }
 

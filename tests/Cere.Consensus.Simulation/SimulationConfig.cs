@@ -23,6 +23,9 @@ public sealed record SimulationConfig
     /// <summary>Probability that a message is delivered twice.</summary>
     public double Duplicate { get; init; } = 0.02;
 
+    /// <summary>Probability that a validator forwards a vote it accepted to each other validator (once), as gossip does; this is what exposes a double signer to validators it did not target.</summary>
+    public double Relay { get; init; } = 0.1;
+
     /// <summary>Split the network into two sides for a while (one or two times), then heal.</summary>
     public bool Partitions { get; init; }
 
