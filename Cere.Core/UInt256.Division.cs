@@ -213,8 +213,9 @@ public readonly partial struct UInt256
         // Second digit: (w2 w1 w0 n0) / (d2 d1 d0).
         if (w2 == d2 && w1 == d1)
         {
-            quotient = default;
-            remainder = default;
+            // Leave the outputs untouched: they may be the caller's operands, which the general routine reads next.
+            Unsafe.SkipInit(out quotient);
+            Unsafe.SkipInit(out remainder);
             return false;
         }
 
@@ -332,6 +333,7 @@ public readonly partial struct UInt256
         remainder = s == 0 ? new UInt256(r0, r1) : new UInt256((r0 >> s) | (r1 << (64 - s)), r1 >> s);
     }
 
+    // The four words as a span: the struct is sequential, U0..U3 contiguous, so the span covers exactly the value.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<ulong> Words(in UInt256 x) =>
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in x.U0), 4);
@@ -351,7 +353,7 @@ public readonly partial struct UInt256
         int n = v.Length;
         if (n is < 1 or > 4 || m < n || m > 8 || q.Length < m - n + 1 || r.Length < n || v[n - 1] == 0)
         {
-            throw new ArgumentException($"long division needs 1..4 divisor words with a nonzero top, 8 dividend words at most and room for the results (m = {m}, n = {n})");
+            ThrowBadDivisionShape(m, n);
         }
 
         // After the check above every index below stays inside its buffer (un: m + 1 ≤ 9 words, vn: n ≤ 4, q: m − n + 1,
@@ -474,6 +476,11 @@ public readonly partial struct UInt256
             }
         }
     }
+
+    // Kept out of line so the formatting code does not bloat DivRemWords' frame.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowBadDivisionShape(int m, int n) =>
+        throw new ArgumentException($"long division needs 1..4 divisor words with a nonzero top, 8 dividend words at most and room for the results (m = {m}, n = {n})");
 
     // window[0 .. count) −= qhat · divisor[0 .. count); returns the borrow, and the multiply carry for the next word.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

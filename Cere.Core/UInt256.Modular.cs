@@ -154,7 +154,7 @@ public readonly partial struct UInt256
         {
             if (r3 == d3 && r2 == d2)
             {
-                res = default;
+                Unsafe.SkipInit(out res);
                 return false;
             }
 

@@ -36,6 +36,10 @@ public readonly partial struct UInt256
         return TryParseCore(text, out value, out _) == ParseStatus.Ok;
     }
 
+    /// <summary>Parses decimal or 0x-hex text from a span (no allocation), returning false on any error.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out UInt256 value) =>
+        TryParseCore(text, out value, out _) == ParseStatus.Ok;
+
     private enum ParseStatus
     {
         Ok,

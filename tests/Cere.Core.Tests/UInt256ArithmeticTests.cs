@@ -206,6 +206,27 @@ public class UInt256ArithmeticTests
         return ok;
     }, iter: 2_000, print: Show3);
 
+    [Test]
+    public void ThreeWordDivisorWithRemainderTopEqualToDivisorTop()
+    {
+        // a = (d2, d1, w, x) over b = (d2, d1, d0) with w < d0: the first digit is 0 and the second step sees top words
+        // equal to the divisor's, the case the straight-line path hands to the general routine. The outputs overwrite
+        // the operands, so the hand-over must not have clobbered them.
+        UInt256 b = new(16, 5, (1UL << 63) + 1);
+        UInt256 a = new(7, 3, 5, (1UL << 63) + 1);
+        UInt256 expectedQ = Wrap(Big(a) / Big(b));
+        UInt256 expectedR = Wrap(Big(a) % Big(b));
+        UInt256 x = a;
+        UInt256.Divide(x, b, out x);
+        Assert.That(x, Is.EqualTo(expectedQ));
+        x = b;
+        UInt256.Mod(a, x, out x);
+        Assert.That(x, Is.EqualTo(expectedR));
+        UInt256 q = a, r = b;
+        UInt256.DivRem(q, r, out q, out r);
+        Assert.That((q, r), Is.EqualTo((expectedQ, expectedR)));
+    }
+
     // Dividend/divisor pairs whose first quotient-digit estimate survives the two-digit check and is still one too
     // large, so long division must add the divisor back (Knuth step D6, probability about 2/2^64 on random input).
     // Found by searching edge-word values with a model of the algorithm; the expected values come from BigInteger.
