@@ -234,6 +234,78 @@ public sealed class GossipsubMeshTests
         Assert.That(pxPrunes, Is.GreaterThan(0), "pruned v1.1 peers should get backoff and peer exchange");
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void PeerExchangeIsUsedOnlyFromPeersScoredAboveTheAcceptThreshold(bool trusted)
+    {
+        var net = new GossipTestNetwork(18);
+        var hub = net.Add();
+
+        // AcceptPXThreshold (10) is meant to be reachable only by trusted peers such as bootnodes: here through the
+        // application-specific score (P5) the leaves give the hub.
+        var leafOptions = new GossipsubOptions
+        {
+            Score = new PeerScoreParams { AppSpecificScore = p => trusted && p == hub.Name ? 20 : 0 },
+        };
+        var leaves = net.AddMany(20, leafOptions);
+        hub.Router.Subscribe(Topic);
+        foreach (var leaf in leaves)
+        {
+            leaf.Router.Subscribe(Topic);
+            net.Connect(leaf, hub);
+        }
+
+        net.Heartbeat(2); // the hub is oversubscribed and prunes with peer exchange
+
+        var exchanges = leaves.SelectMany(l => l.Exchanges).ToList();
+        if (trusted)
+        {
+            Assert.That(exchanges, Is.Not.Empty);
+            Assert.That(exchanges.All(e => e.From == hub.Name && e.Topic == Topic && e.Count > 0), Is.True);
+        }
+        else
+        {
+            Assert.That(exchanges, Is.Empty, "PX from a peer below AcceptPXThreshold must be ignored");
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void OversubscriptionPruningKeepsTheBestScoringPeersAndOutboundQuota(int seed)
+    {
+        var net = new GossipTestNetwork(seed);
+        var favourites = new HashSet<string>(StringComparer.Ordinal);
+        var hubOptions = new GossipsubOptions
+        {
+            Score = new PeerScoreParams { AppSpecificScore = p => favourites.Contains(p) ? 5 : 0 },
+        };
+        var hub = net.Add(hubOptions);
+        var inbound = net.AddMany(18);
+        var outbound = net.AddMany(2);
+        foreach (var n in inbound.Take(4))
+            favourites.Add(n.Name);
+        hub.Router.Subscribe(Topic);
+        foreach (var leaf in inbound)
+        {
+            leaf.Router.Subscribe(Topic);
+            net.Connect(leaf, hub); // the leaves dialled: inbound for the hub
+        }
+
+        foreach (var leaf in outbound)
+        {
+            leaf.Router.Subscribe(Topic);
+            net.Connect(hub, leaf); // the hub dialled these: outbound
+        }
+
+        net.Heartbeat(2);
+        var mesh = hub.Router.MeshPeers(Topic);
+        var o = new GossipsubOptions();
+        Assert.That(mesh, Has.Count.InRange(o.DLow, o.DHigh));
+        Assert.That(mesh, Is.SupersetOf(favourites), "D_score best-scoring peers survive the prune");
+        Assert.That(mesh.Count(p => outbound.Any(x => x.Name == p)), Is.GreaterThanOrEqualTo(o.DOut), "D_out outbound peers are kept");
+    }
+
     [Test]
     public void MeshsubV10PeerGetsPruneWithoutV11Fields()
     {
