@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cere.Core.Crypto;
 
 namespace Cere.Core.Transactions;
@@ -8,7 +9,9 @@ namespace Cere.Core.Transactions;
 /// </summary>
 public sealed class Transaction
 {
-    private Hash256? _hash;
+    // A reference, so that a hash computed on one thread is published whole to the others.
+    private StrongBox<Hash256>? _hash;
+    private byte[]? _encoded;
     private Address? _sender;
     private bool _senderTried;
     private readonly Lock _senderLock = new();
@@ -55,8 +58,11 @@ public sealed class Transaction
     /// <summary>True when the transaction creates a contract.</summary>
     public bool IsContractCreation => To is null;
 
-    /// <summary>The transaction hash: Keccak-256 of its consensus encoding (computed once).</summary>
-    public Hash256 Hash => _hash ??= Keccak256.Compute(TransactionEncoder.Encode(this));
+    /// <summary>
+    /// The transaction hash: Keccak-256 of its consensus encoding, computed once on first use (from the exact
+    /// bytes it was decoded from, when it was decoded).
+    /// </summary>
+    public Hash256 Hash => (_hash ??= new StrongBox<Hash256>(Keccak256.Compute(_encoded ?? TransactionEncoder.Encode(this)))).Value;
 
     /// <summary>The hash that was signed (EIP-155 for legacy with a chain id, EIP-2718 type byte for typed ones).</summary>
     public Hash256 ComputeSigningHash() => TransactionEncoder.ComputeSigningHash(this);
@@ -87,8 +93,8 @@ public sealed class Transaction
         }
     }
 
-    /// <summary>Stores the hash that decoding computed from the exact input bytes, so it is never recomputed.</summary>
-    internal void SetHash(Hash256 hash) => _hash = hash;
+    /// <summary>Keeps the exact bytes the transaction was decoded from, so its hash never needs a re-encoding.</summary>
+    internal void SetEncoded(byte[] encoded) => _encoded = encoded;
 
     /// <summary>Stores a sender already known (a transaction this node signed), so it is never recovered.</summary>
     internal void SetSender(Address sender)

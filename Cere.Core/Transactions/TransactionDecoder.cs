@@ -49,7 +49,7 @@ public static class TransactionDecoder
             throw new TransactionException(TxError.TypeNotSupported, $"transaction type {first} is not supported", "type");
         }
 
-        tx.SetHash(Keccak256.Compute(raw));
+        tx.SetEncoded(raw.ToArray());
         return tx;
     }
 
