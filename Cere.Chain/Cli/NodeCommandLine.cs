@@ -37,6 +37,7 @@ public static class NodeCommandLine
         root.Options.Add(config);
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(P2pCommands.Create());
+        root.Subcommands.Add(EvmCommands.Create());
         root.SetAction(async (parse, ct) =>
         {
             Console.WriteLine($"cere-node {Version}");
