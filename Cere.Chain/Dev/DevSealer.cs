@@ -71,7 +71,7 @@ public sealed class DevSealer
         Core.Blocks.BlockHeader parent = _chain.Head;
         Dictionary<Address, Transaction[]> pending = _pool.Pending(_chain.OpenState(parent.StateRoot));
         ulong now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        BuiltBlock built = _builder.Build(parent, pending, Math.Max(now, parent.Timestamp + 1), _coinbase);
+        BuiltBlock built = Execution.EvmExecutor.RunOnEvmThread(() => _builder.Build(parent, pending, Math.Max(now, parent.Timestamp + 1), _coinbase));
         _chain.Commit(built.Block, built.Receipts, built.State);
         foreach ((Transaction tx, string reason) in built.Rejected)
         {

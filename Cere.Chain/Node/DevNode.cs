@@ -49,7 +49,7 @@ public sealed class DevNode : IAsyncDisposable
         Genesis genesis = DevAccounts.FundedGenesis(EmbeddedChainFiles.DevGenesis(), keys);
         Blockchain chain = Blockchain.Open(db, genesis, spec);
         TransactionPool pool = new(spec.ChainId);
-        ITransactionExecutor executor = new TransferExecutor();
+        ITransactionExecutor executor = new EvmExecutor();
         BlockBuilder builder = new(chain, executor);
         DevSealer sealer = new(chain, pool, builder, TimeSpan.FromSeconds(options.DevPeriodSeconds), keys[0].Address, log);
 
