@@ -93,9 +93,9 @@ public sealed class ConnectionManagerTests
 
         Connection first = await b.DialAsync(aAddress);
         Assert.That(await TestHosts.EventuallyAsync(() => a.FindConnection(b.PeerId) is not null, Wait), Is.True);
-        await manager.BanAsync(b.PeerId, TimeSpan.FromMilliseconds(1500), "test ban");
+        await manager.BanAsync(b.PeerId, TimeSpan.FromSeconds(4), "test ban");
         Assert.That(await TestHosts.EventuallyAsync(() => first.IsClosed, Wait), Is.True);
-        Assert.That(log, Has.Some.Contains($"banning peer {b.PeerId} for 1.5 s: test ban"));
+        Assert.That(log, Has.Some.Contains($"banning peer {b.PeerId} for 4 s: test ban"));
 
         try
         {
@@ -109,7 +109,7 @@ public sealed class ConnectionManagerTests
 
         Assert.That(log, Has.Some.Contains($"dropping peer {b.PeerId}: banned (test ban)"));
 
-        await Task.Delay(1600);
+        Assert.That(await TestHosts.EventuallyAsync(() => !manager.Store.IsBanned(b.PeerId, out _), TimeSpan.FromSeconds(10)), Is.True);
         Connection third = await b.DialAsync(aAddress);
         await Task.Delay(300);
         Assert.That(third.IsClosed, Is.False, "the ban has expired");
@@ -140,7 +140,9 @@ public sealed class ConnectionManagerTests
             Assert.That(attackerGossip.Publish("t", "spam"u8), Is.EqualTo(1));
 
         Assert.That(await TestHosts.EventuallyAsync(() => victim.FindConnection(attacker.PeerId) is null, Wait), Is.True, "the spammer must be dropped\n" + string.Join("\n", log));
-        Assert.That(log, Has.Some.Contains($"banning peer {attacker.PeerId}").And.Some.Contains("gossipsub score"));
+        // Either path may win: the graylist notice from gossipsub or the manager's own score check.
+        Assert.That(log.Any(l => l.Contains($"banning peer {attacker.PeerId}", StringComparison.Ordinal) && l.Contains("score -", StringComparison.Ordinal)), Is.True);
+        Assert.That(log, Has.Some.Contains($"graylisting peer {attacker.PeerId}"));
         Assert.That(manager.Store.IsBanned(attacker.PeerId, out _), Is.True);
     }
 }

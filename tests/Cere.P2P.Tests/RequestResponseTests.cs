@@ -163,15 +163,17 @@ public sealed class RequestResponseTests
     public async Task ConcurrencyLimitAnswersResourceUnavailable()
     {
         TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = 0;
         _serverRr.Register(Echo, async (_, req, _) =>
         {
+            Interlocked.Increment(ref entered);
             await release.Task;
             return Response.Ok(req);
         }, new RequestResponseOptions { MaxConcurrentRequests = 2 });
 
         Task<byte[]> first = _clientRr.RequestAsync(_server.PeerId, Echo, "1"u8.ToArray());
         Task<byte[]> second = _clientRr.RequestAsync(_server.PeerId, Echo, "2"u8.ToArray());
-        await Task.Delay(300);
+        Assert.That(await TestHosts.EventuallyAsync(() => Volatile.Read(ref entered) == 2, TimeSpan.FromSeconds(10)), Is.True, "both slots taken");
         RequestFailedException e = Assert.ThrowsAsync<RequestFailedException>(() => _clientRr.RequestAsync(_server.PeerId, Echo, "3"u8.ToArray()))!;
         Assert.That(e.Status, Is.EqualTo(ResponseStatus.ResourceUnavailable));
         release.SetResult();
