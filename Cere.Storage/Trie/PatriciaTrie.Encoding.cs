@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Cere.Core;
 using Cere.Core.Crypto;
 using Cere.Core.Rlp;
@@ -10,6 +12,8 @@ namespace Cere.Storage.Trie;
 public sealed partial class PatriciaTrie
 {
     private const int HashRefLength = 33; // 0xa0 and 32 bytes
+    private const byte ShortStringOffset = 0x80;
+    private const int ShortStringLimit = 56; // RLP: a string of 0..55 bytes takes a one-byte header
 
     /// <summary>When set, receives the RLP length of every node hashed (the benchmark's bare-Keccak reference replays them).</summary>
     internal List<int>? HashedNodeSizes { get; set; }
@@ -25,7 +29,10 @@ public sealed partial class PatriciaTrie
         _buffer = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
-            SealNode(_root, batch);
+            if (NeedsSealing(_root, batch))
+            {
+                SealNode(_root, batch);
+            }
         }
         finally
         {
@@ -48,37 +55,75 @@ public sealed partial class PatriciaTrie
         return rootHash;
     }
 
+    /// <summary>True when the node has to be encoded: changed, and (without a batch) not already encoded by an earlier ComputeRoot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NeedsSealing(TrieNode node, IWriteBatch? batch) =>
+        node.Dirty && (batch is not null || !node.HasEncoding);
+
     /// <summary>Encodes (children first) and hashes a changed node; with a batch, also writes it and marks it clean.</summary>
     private void SealNode(TrieNode node, IWriteBatch? batch)
     {
-        if (!node.Dirty || (batch is null && node.HasEncoding))
+        int length;
+        switch (node.Kind)
         {
-            return;
-        }
-
-        if (node.Kind == NodeKind.Extension)
-        {
-            SealNode(((ExtensionNode)node).Child, batch);
-        }
-        else if (node.Kind == NodeKind.Branch)
-        {
-            TrieNode?[] children = ((BranchNode)node).Children;
-            for (int i = 0; i < children.Length; i++)
+            case NodeKind.Leaf:
             {
-                if (children[i] is { } c)
-                {
-                    SealNode(c, batch);
-                }
+                LeafNode leaf = (LeafNode)node;
+                length = EncodeShort(leaf.Path, true, leaf.Value, null);
+                break;
             }
+
+            case NodeKind.Extension:
+            {
+                ExtensionNode ext = (ExtensionNode)node;
+                if (NeedsSealing(ext.Child, batch))
+                {
+                    SealNode(ext.Child, batch);
+                }
+
+                length = EncodeShort(ext.Path, false, default, ext.Child);
+                break;
+            }
+
+            case NodeKind.Branch:
+            {
+                // One pass seals the changed children and sums the reference lengths, so each child object is read
+                // here and once more when written (the clean ones cost no call).
+                BranchNode branch = (BranchNode)node;
+                TrieNode?[] children = branch.Children;
+                int payload = branch.Value is null ? 1 : Rlp.LengthOfBytes(branch.Value);
+                for (int i = 0; i < children.Length; i++)
+                {
+                    TrieNode? c = children[i];
+                    if (c is null)
+                    {
+                        payload++;
+                        continue;
+                    }
+
+                    if (NeedsSealing(c, batch))
+                    {
+                        SealNode(c, batch);
+                    }
+
+                    payload += RefLength(c);
+                }
+
+                length = EncodeBranch(branch, payload);
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException("a hash node is never encoded: it is stored already");
         }
 
-        int length = Encode(node);
         ReadOnlySpan<byte> rlp = _buffer.AsSpan(0, length);
         if (length >= 32)
         {
             if (!node.IsHashed)
             {
-                node.Hash = Keccak256.Compute(rlp);
+                // Straight into the node's field: no intermediate digest and copy.
+                Keccak256.Hash(rlp, MemoryMarshal.AsBytes(new Span<Hash256>(ref node.Hash)));
                 node.IsHashed = true;
                 HashedNodeSizes?.Add(length);
             }
@@ -99,56 +144,64 @@ public sealed partial class PatriciaTrie
         }
     }
 
-    /// <summary>Writes the node's RLP at the start of <see cref="_buffer"/> and returns its length.</summary>
-    private int Encode(TrieNode node)
+    /// <summary>Writes a branch whose children are encoded, its payload length known, at the start of <see cref="_buffer"/>.</summary>
+    private int EncodeBranch(BranchNode branch, int payload)
     {
-        switch (node.Kind)
+        int total = Rlp.LengthOfList(payload);
+        EnsureBuffer(total);
+        RlpWriter w = new(_buffer.AsSpan(0, total));
+        w.WriteListHeader(payload);
+        TrieNode?[] children = branch.Children;
+        for (int i = 0; i < children.Length; i++)
         {
-            case NodeKind.Leaf:
-            {
-                LeafNode leaf = (LeafNode)node;
-                return EncodeShort(leaf.Path, true, leaf.Value, null);
-            }
-
-            case NodeKind.Extension:
-            {
-                ExtensionNode ext = (ExtensionNode)node;
-                return EncodeShort(ext.Path, false, default, ext.Child);
-            }
-
-            case NodeKind.Branch:
-            {
-                BranchNode branch = (BranchNode)node;
-                int payload = branch.Value is null ? 1 : Rlp.LengthOfBytes(branch.Value);
-                TrieNode?[] children = branch.Children;
-                for (int i = 0; i < children.Length; i++)
-                {
-                    payload += RefLength(children[i]);
-                }
-
-                int total = Rlp.LengthOfList(payload);
-                EnsureBuffer(total);
-                RlpWriter w = new(_buffer.AsSpan(0, total));
-                w.WriteListHeader(payload);
-                for (int i = 0; i < children.Length; i++)
-                {
-                    WriteRef(ref w, children[i]);
-                }
-
-                w.WriteBytes(branch.Value);
-                return total;
-            }
-
-            default:
-                throw new InvalidOperationException("a hash node is never encoded: it is stored already");
+            WriteRef(ref w, children[i]);
         }
+
+        w.WriteBytes(branch.Value);
+        return total;
     }
 
     private int EncodeShort(byte[] path, bool isLeaf, ReadOnlySpan<byte> value, TrieNode? child)
     {
         int hpLength = HexPrefix.EncodedLength(path.Length);
-        Span<byte> hp = hpLength <= 128 ? stackalloc byte[hpLength] : new byte[hpLength];
-        HexPrefix.Encode(path, isLeaf, hp);
+        if (hpLength >= ShortStringLimit)
+        {
+            return EncodeShortLongPath(path, isLeaf, value, child);
+        }
+
+        // The hex-prefix bytes go straight into the buffer: a 1-byte one (flag nibbles only, below 0x80) is its own
+        // RLP, a longer one takes a one-byte string header.
+        int hpItem = hpLength == 1 ? 1 : hpLength + 1;
+        int payload = hpItem + (isLeaf ? Rlp.LengthOfBytes(value) : RefLength(child));
+        int total = Rlp.LengthOfList(payload);
+        EnsureBuffer(total);
+        Span<byte> buffer = _buffer.AsSpan(0, total);
+        int header = Rlp.LengthOfListHeader(payload);
+        HexPrefix.Encode(path, isLeaf, buffer.Slice(header + hpItem - hpLength, hpLength));
+        if (hpLength > 1)
+        {
+            buffer[header] = (byte)(ShortStringOffset + hpLength);
+        }
+
+        RlpWriter w = new(buffer[..header]);
+        w.WriteListHeader(payload);
+        RlpWriter rest = new(buffer[(header + hpItem)..]);
+        if (isLeaf)
+        {
+            rest.WriteBytes(value);
+        }
+        else
+        {
+            WriteRef(ref rest, child);
+        }
+
+        return total;
+    }
+
+    /// <summary>A short node whose path is 110 nibbles or more (keys longer than a hash): the general RLP writer.</summary>
+    private int EncodeShortLongPath(byte[] path, bool isLeaf, ReadOnlySpan<byte> value, TrieNode? child)
+    {
+        byte[] hp = HexPrefix.Encode(path, isLeaf);
         int payload = Rlp.LengthOfBytes(hp) + (isLeaf ? Rlp.LengthOfBytes(value) : RefLength(child));
         int total = Rlp.LengthOfList(payload);
         EnsureBuffer(total);
@@ -167,9 +220,11 @@ public sealed partial class PatriciaTrie
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RefLength(TrieNode? child) =>
         child is null ? 1 : child.IsHashed ? HashRefLength : child.InlineRlp!.Length;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteRef(ref RlpWriter w, TrieNode? child)
     {
         if (child is null)
