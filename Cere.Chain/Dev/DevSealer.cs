@@ -18,7 +18,7 @@ public sealed class DevSealer
     private readonly TimeSpan _period;
     private readonly Address _coinbase;
     private readonly TextWriter _log;
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly Lock _sealLock = new();
 
     /// <summary>Creates a sealer; <paramref name="period"/> zero seals on arrival.</summary>
     public DevSealer(Blockchain chain, TransactionPool pool, BlockBuilder builder, TimeSpan period, Address coinbase, TextWriter log)
@@ -31,7 +31,9 @@ public sealed class DevSealer
         _log = log;
         if (period == TimeSpan.Zero)
         {
-            _pool.TransactionAdded += _ => _arrived.Release();
+            // Sealed before eth_sendRawTransaction answers (as hardhat's automine): a client that then polls for the
+            // receipt finds it, and one waiting for the next block is not left waiting for a block that never comes.
+            _pool.TransactionAdded += _ => SealOnce();
         }
     }
 
@@ -42,18 +44,7 @@ public sealed class DevSealer
         {
             try
             {
-                if (_period == TimeSpan.Zero)
-                {
-                    await _arrived.WaitAsync(ct).ConfigureAwait(false);
-                    while (_arrived.CurrentCount > 0)
-                    {
-                        await _arrived.WaitAsync(ct).ConfigureAwait(false);
-                    }
-                }
-                else
-                {
-                    await Task.Delay(_period, ct).ConfigureAwait(false);
-                }
+                await Task.Delay(_period == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : _period, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -66,6 +57,14 @@ public sealed class DevSealer
 
     /// <summary>Builds, commits and logs one block from the pool; returns it.</summary>
     public BuiltBlock SealOnce()
+    {
+        lock (_sealLock)
+        {
+            return SealLocked();
+        }
+    }
+
+    private BuiltBlock SealLocked()
     {
         Stopwatch sw = Stopwatch.StartNew();
         Core.Blocks.BlockHeader parent = _chain.Head;
