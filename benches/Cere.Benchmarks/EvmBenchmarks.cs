@@ -81,9 +81,11 @@ public class EvmComputeBenchmarks
         return d;
     }
 
-    internal static string FindBenchJson()
+    internal static string FindBenchJson([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
     {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        // BenchmarkDotNet runs a copy of the binary from its own folder, so search from this source file too.
+        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(thisFile) ?? "" })
+        for (DirectoryInfo? d = new(start); d is not null; d = d.Parent)
         {
             string p = Path.Combine(d.FullName, "tests", "Cere.Vm.Tests", "Solidity", "Bench.json");
             if (File.Exists(p))
