@@ -4,17 +4,16 @@
 // stdout: {"event":"ready"} once the mesh has formed, then one result line per command.
 // stdin: {"id":N,"cmd":"burst","count":C,"size":S} — node 0 publishes C messages of S bytes; the result
 // {"id":N,"ok":true,"ms":T} comes when each of the other four has received all C.
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
+import { print, serveCommands } from './peer-cli.mjs'
 
 const TOPIC = 'bench'
 const NODES = 5
-const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 const nodes = []
 for (let i = 0; i < NODES; i++) {
@@ -67,19 +66,9 @@ async function burst (count, size) {
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
-const lines = createInterface({ input: process.stdin })
-lines.on('line', async (line) => {
-  if (line.trim() === '') return
-  let c
-  try {
-    c = JSON.parse(line)
-    if (c.cmd !== 'burst') throw new Error(`unknown command ${c.cmd}`)
-    print({ id: c.id, ok: true, ms: await burst(c.count, c.size) })
-  } catch (err) {
-    print({ id: c?.id ?? null, ok: false, error: String(err?.message ?? err) })
-  }
-})
-lines.on('close', async () => {
+serveCommands(async (c) => {
+  if (c.cmd !== 'burst') throw new Error(`unknown command ${c.cmd}`)
+  return { ms: await burst(c.count, c.size) }
+}, async () => {
   for (const n of nodes) await n.stop()
-  process.exit(0)
 })

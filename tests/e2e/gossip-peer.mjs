@@ -8,7 +8,6 @@
 // Request/response wire format (ours, see Cere.P2P/RequestResponse): the requester writes
 // varint(len) ‖ request and closes its side; the responder writes status byte ‖ varint(len) ‖ body
 // (status 0 = ok; otherwise the body is a UTF-8 error message) and closes.
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -18,16 +17,9 @@ import { ping } from '@libp2p/ping'
 import { gossipsub } from '@chainsafe/libp2p-gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { announceListening, option, print, serveCommands } from './peer-cli.mjs'
 
-const args = process.argv.slice(2)
-const option = (name, fallback) => {
-  const i = args.indexOf(name)
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback
-}
-
-const hex = (bytes) => (bytes == null ? null : Buffer.from(bytes).toString('hex'))
-const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 const ECHO_PROTOCOL = '/cere/test/echo/1'
 const MAX_REQUEST = 1024 * 1024
@@ -153,26 +145,5 @@ async function run (c) {
   }
 }
 
-const lines = createInterface({ input: process.stdin })
-lines.on('line', async (line) => {
-  if (line.trim() === '') return
-  let c
-  try {
-    c = JSON.parse(line)
-    print({ id: c.id, ok: true, ...(await run(c)) })
-  } catch (err) {
-    print({ id: c?.id ?? null, ok: false, error: String(err?.message ?? err) })
-  }
-})
-lines.on('close', async () => {
-  await node.stop()
-  process.exit(0)
-})
-
-print({
-  event: 'listening',
-  peerId: node.peerId.toString(),
-  publicKey: hex(publicKeyToProtobuf(node.peerId.publicKey)),
-  addrs: node.getMultiaddrs().map(String),
-  protocols: node.getProtocols()
-})
+serveCommands(run, () => node.stop())
+announceListening(node)

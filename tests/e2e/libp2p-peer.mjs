@@ -3,7 +3,6 @@
 // Prints one JSON object per line on stdout: first {"event":"listening",...}, then events and command results.
 // Reads one JSON command per line on stdin: {"id":1,"cmd":"dial"|"ping"|"identify"|"protocols"|"send"|"stop", ...}.
 // Serves /cere/bench/sink/1.0.0 (drains a stream, then closes it) for the throughput benchmark.
-import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -12,16 +11,9 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { privateKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { announceListening, hex, option, print, serveCommands } from './peer-cli.mjs'
 
-const args = process.argv.slice(2)
-const option = (name, fallback) => {
-  const i = args.indexOf(name)
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback
-}
-
-const hex = (bytes) => (bytes == null ? null : Buffer.from(bytes).toString('hex'))
-const print = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 const keyHex = option('--key', null)
 const node = await createLibp2p({
@@ -114,26 +106,5 @@ async function run (c) {
   }
 }
 
-const lines = createInterface({ input: process.stdin })
-lines.on('line', async (line) => {
-  if (line.trim() === '') return
-  let c
-  try {
-    c = JSON.parse(line)
-    print({ id: c.id, ok: true, ...(await run(c)) })
-  } catch (err) {
-    print({ id: c?.id ?? null, ok: false, error: String(err?.message ?? err) })
-  }
-})
-lines.on('close', async () => {
-  await node.stop()
-  process.exit(0)
-})
-
-print({
-  event: 'listening',
-  peerId: node.peerId.toString(),
-  publicKey: hex(publicKeyToProtobuf(node.peerId.publicKey)),
-  addrs: node.getMultiaddrs().map(String),
-  protocols: node.getProtocols()
-})
+serveCommands(run, () => node.stop())
+announceListening(node)
