@@ -1,0 +1,223 @@
+using Cere.Chain.Blocks;
+using Cere.Chain.Execution;
+using Cere.Chain.Network;
+using Cere.Chain.TxPool;
+using Cere.Consensus.Messages;
+using Cere.Consensus.Signing;
+using Cere.Consensus.Wal;
+using Cere.Core;
+using Cere.Core.Blocks;
+using Cere.Core.Transactions;
+using Cere.P2P.Addressing;
+using Cere.P2P.Hosting;
+using Cere.P2P.Peers;
+using Cere.P2P.PubSub;
+using Cere.P2P.RequestResponse;
+using Cere.Storage.Db;
+
+namespace Cere.Chain.Consensus;
+
+/// <summary>
+/// A validator: its chain and pool on its own database, a libp2p host with gossipsub and the block-sync protocol, and
+/// the consensus loop that proposes, votes and commits, wired together. <see cref="StartAsync"/> opens and starts it;
+/// disposing stops it and closes the database.
+/// </summary>
+public sealed class ValidatorNode : IAsyncDisposable
+{
+    private readonly IKeyValueStore _db;
+    private readonly FileWalStorage _walStorage;
+    private readonly GossipsubService _gossipsub;
+    private readonly ConnectionManager _connections;
+    private readonly ChainGossip _gossip;
+    private readonly BlockSynchronizer _sync;
+    private readonly Action<string> _log;
+    private int _disposed;
+
+    [ThreadStatic]
+    private static bool t_addingFromGossip;
+
+    private ValidatorNode(
+        IKeyValueStore db, FileWalStorage walStorage, Blockchain chain, TransactionPool pool, Host host, GossipsubService gossipsub,
+        ConnectionManager connections, ChainGossip gossip, BlockSynchronizer sync, ConsensusService consensus, Multiaddr address, Action<string> log)
+    {
+        _db = db;
+        _walStorage = walStorage;
+        Chain = chain;
+        Pool = pool;
+        Host = host;
+        _gossipsub = gossipsub;
+        _connections = connections;
+        _gossip = gossip;
+        _sync = sync;
+        Consensus = consensus;
+        ListenAddress = address;
+        _log = log;
+    }
+
+    /// <summary>The chain.</summary>
+    public Blockchain Chain { get; }
+
+    /// <summary>The transaction pool (transactions added here are gossiped).</summary>
+    public TransactionPool Pool { get; }
+
+    /// <summary>The libp2p host.</summary>
+    public Host Host { get; }
+
+    /// <summary>The consensus loop.</summary>
+    public ConsensusService Consensus { get; }
+
+    /// <summary>The address peers dial, with <c>/p2p/&lt;id&gt;</c>.</summary>
+    public Multiaddr ListenAddress { get; }
+
+    /// <summary>Gossip messages rejected by validation (undecodable, wrong chain, bad signature).</summary>
+    public long GossipRejected => _gossip.Rejected;
+
+    /// <summary>Opens the database, listens, dials the bootnodes and starts consensus at the height after the head.</summary>
+    /// <exception cref="InvalidDataException">The data directory holds another chain.</exception>
+    public static async Task<ValidatorNode> StartAsync(ValidatorNodeOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Action<string> log = options.Log ?? (_ => { });
+        Directory.CreateDirectory(options.DataDir);
+        IKeyValueStore db = options.Database ?? RocksDbStore.Open(Path.Combine(options.DataDir, "db"));
+        FileWalStorage? walStorage = null;
+        Host? host = null;
+        try
+        {
+            Blockchain chain = Blockchain.Open(db, options.Genesis, options.Spec);
+            ulong chainId = options.Spec.ChainId;
+            TransactionPool pool = new(chainId);
+            ValidatorSchedule schedule = new(options.Genesis);
+            CachingSignatureVerifier verifier = new(Secp256k1SignatureVerifier.Instance);
+            CertificateStore certificates = new(db);
+            walStorage = new FileWalStorage(Path.Combine(options.DataDir, "consensus.wal"));
+            ConsensusService consensus = new(
+                chain, pool, new ProposalExecutor(chain, new EvmExecutor()), schedule, certificates,
+                new Secp256k1ConsensusSigner(options.ValidatorKey), verifier, new ConsensusWal(walStorage),
+                options.Timeouts ?? ValidatorNodeOptions.TimeoutsOf(options.Spec), log: log);
+
+            host = new Host(new HostOptions
+            {
+                Identity = options.P2pKey ?? P2P.Crypto.PeerPrivateKey.Generate(),
+                AgentVersion = "cere-node/validator",
+                Log = log,
+            });
+            Multiaddr bound = await host.ListenAsync(options.ListenAddress, ct).ConfigureAwait(false);
+            Multiaddr address = bound.WithPeerId(host.PeerId);
+
+            // Blocks of a full gas limit of calldata are about 2 MB; gossip the proposal that carries one whole.
+            GossipsubService gossipsub = new(host, new GossipsubOptions { MaxMessageSize = ConsensusCodec.MaxBlockSize / 4, MaxRpcSize = ConsensusCodec.MaxBlockSize / 2 });
+            ChainTopics topics = new(chainId);
+            ChainGossip gossip = new(gossipsub, topics, verifier, schedule, log);
+            RequestResponseService requests = new(host);
+            BlockSyncProtocol protocol = new(requests, topics, chain, certificates, schedule, verifier);
+            BlockSynchronizer sync = new(host, protocol, chain, consensus, log);
+
+            List<Multiaddr> bootnodes = [.. options.Bootnodes];
+            foreach (string b in options.Spec.Bootnodes)
+            {
+                bootnodes.Add(Multiaddr.Parse(b));
+            }
+
+            ConnectionManager connections = new(host, new PeerStore(), new ConnectionManagerOptions
+            {
+                Bootnodes = bootnodes,
+                ReconnectMaxBackoff = options.ReconnectMaxBackoff,
+            });
+
+            ValidatorNode node = new(db, walStorage, chain, pool, host, gossipsub, connections, gossip, sync, consensus, address, log);
+            node.Wire(protocol);
+            log($"validator {options.ValidatorKey.Address} chain {chainId} head {chain.Head.Number} {chain.Head.Hash} listening on {address}");
+            return node;
+        }
+        catch
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+
+            walStorage?.Dispose();
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds a transaction to the pool (checked against the head's state) and gossips it.</summary>
+    /// <exception cref="TxPoolException">The pool refused it; the message says why.</exception>
+    public Hash256 SubmitTransaction(Transaction tx)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        return Pool.Add(tx, Chain.OpenState(Chain.Head.StateRoot));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await Consensus.DisposeAsync().ConfigureAwait(false);
+        await _sync.DisposeAsync().ConfigureAwait(false);
+        _gossip.Dispose();
+        await _connections.DisposeAsync().ConfigureAwait(false);
+        await _gossipsub.DisposeAsync().ConfigureAwait(false);
+        await Host.DisposeAsync().ConfigureAwait(false);
+        _walStorage.Dispose();
+        _db.Dispose();
+    }
+
+    private void Wire(BlockSyncProtocol protocol)
+    {
+        protocol.Register();
+        Consensus.Broadcast += _gossip.PublishConsensus;
+        Consensus.Decided += _gossip.PublishBlock;
+        Consensus.PeerAhead += _ => _sync.Trigger();
+        Pool.TransactionAdded += tx =>
+        {
+            // A transaction that came in by gossip is forwarded by gossipsub itself; only local ones are published.
+            if (!t_addingFromGossip)
+            {
+                _gossip.PublishTransaction(tx);
+            }
+        };
+        _gossip.Start(Consensus.Post, OnGossipTransaction, OnGossipBlock);
+        _gossipsub.Start();
+        _connections.UseGossipsub(_gossipsub);
+        _connections.Start();
+        Host.PeerConnected += _ => _sync.Trigger(); // a new peer may be ahead (a restart, a healed partition)
+        Consensus.Start();
+    }
+
+    private void OnGossipTransaction(Transaction tx)
+    {
+        t_addingFromGossip = true;
+        try
+        {
+            Pool.Add(tx, Chain.OpenState(Chain.Head.StateRoot));
+        }
+        catch (TxPoolException)
+        {
+            // Known, stale or unaffordable here: the pool's verdict; gossip validation already screened forgeries.
+        }
+        finally
+        {
+            t_addingFromGossip = false;
+        }
+    }
+
+    private void OnGossipBlock(CommitMessage commit)
+    {
+        ulong height = commit.Height;
+        if (height == Consensus.Height)
+        {
+            Consensus.Post(commit); // we missed the votes: the certificate decides this height here too
+        }
+        else if (height > Consensus.Height)
+        {
+            _sync.Trigger();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace Cere.Chain.Network;
+
+/// <summary>
+/// The gossipsub topics and request/response protocol ids of one chain. Every name carries the chain id, so nodes of
+/// different chains sharing peers never see each other's traffic, and a version suffix so an encoding can change.
+/// </summary>
+public sealed class ChainTopics
+{
+    /// <summary>The names for <paramref name="chainId"/>.</summary>
+    public ChainTopics(ulong chainId)
+    {
+        ChainId = chainId;
+        string root = $"/cere/{chainId}";
+        Consensus = root + "/consensus/1";
+        Transactions = root + "/txs/1";
+        Blocks = root + "/blocks/1";
+        BlockByHeight = root + "/block-by-height/1";
+    }
+
+    /// <summary>The chain id.</summary>
+    public ulong ChainId { get; }
+
+    /// <summary>Proposals (with the block) and votes, as <c>ConsensusCodec</c> messages.</summary>
+    public string Consensus { get; }
+
+    /// <summary>Transactions, each one raw envelope (as <c>eth_sendRawTransaction</c> takes it).</summary>
+    public string Transactions { get; }
+
+    /// <summary>Decided blocks with their commit certificate, as a <c>ConsensusCodec</c> commit message.</summary>
+    public string Blocks { get; }
+
+    /// <summary>Request: the height as 8 bytes big-endian; response: the decided block with its certificate (commit message).</summary>
+    public string BlockByHeight { get; }
+}
