@@ -38,6 +38,7 @@ public static class NodeCommandLine
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(P2pCommands.Create());
         root.Subcommands.Add(EvmCommands.Create());
+        root.Subcommands.Add(KeyCommands.Create());
         root.SetAction(async (parse, ct) =>
         {
             Console.WriteLine($"cere-node {Version}");
