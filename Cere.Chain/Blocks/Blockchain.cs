@@ -124,6 +124,7 @@ public sealed class Blockchain
             using (IWriteBatch batch = Db.StartBatch())
             {
                 BlockStore.WriteCanonical(batch, block, receipts);
+                Logs.LogIndex.Write(batch, block, receipts); // eth_getLogs' per-block digest, atomic with the block
                 Hash256 root = state.Commit((long)block.Number, batch);
                 if (root != block.Header.StateRoot)
                 {

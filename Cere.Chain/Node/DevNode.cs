@@ -2,7 +2,9 @@ using Cere.Chain.Blocks;
 using Cere.Chain.Dev;
 using Cere.Chain.Execution;
 using Cere.Chain.Rpc;
+using Cere.Chain.Rpc.Filters;
 using Cere.Chain.Rpc.Modules;
+using Cere.Chain.Rpc.Subscriptions;
 using Cere.Chain.TxPool;
 using Cere.Core.Chainspec;
 using Cere.Core.Crypto;
@@ -60,12 +62,16 @@ public sealed class DevNode : IAsyncDisposable
         EthStateModule.Register(methods, reader, pool);
         EthBlockModule.Register(methods, reader, pool);
         EthSendModule.Register(methods, chain, pool);
+        RpcLimits limits = new();
+        EthLogsModule.Register(methods, new LogQueryRunner(chain, limits));
+        EthSubscribeModule.Register(methods, new SubscriptionHub(chain, pool, limits));
         RpcServer rpc = new(new RpcServerOptions
         {
             Address = options.RpcAddress,
             Port = options.RpcPort,
             CorsOrigins = options.CorsOrigins,
             AllowedHosts = options.AllowedHosts,
+            Limits = limits,
         }, methods);
         return new DevNode(options, db, chain, pool, rpc, sealer, keys);
     }
