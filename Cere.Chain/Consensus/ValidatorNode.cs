@@ -72,6 +72,9 @@ public sealed class ValidatorNode : IAsyncDisposable
     /// <summary>Gossip messages rejected by validation (undecodable, wrong chain, bad signature).</summary>
     public long GossipRejected => _gossip.Rejected;
 
+    /// <summary>This node's gossipsub score of <paramref name="peer"/> (falls when the peer sends messages that fail validation).</summary>
+    public double PeerScore(P2P.Crypto.PeerId peer) => _gossipsub.Score(peer);
+
     /// <summary>Opens the database, listens, dials the bootnodes and starts consensus at the height after the head.</summary>
     /// <exception cref="InvalidDataException">The data directory holds another chain.</exception>
     public static async Task<ValidatorNode> StartAsync(ValidatorNodeOptions options, CancellationToken ct = default)
