@@ -31,6 +31,14 @@ public sealed class BlockBuilder
         UInt256 baseFee = BaseFeeCalculator.Next(parent, _chain.Spec);
         BlockContext ctx = ContextFor(parent, baseFee, timestamp, coinbase);
         WorldState state = _chain.OpenState(parent.StateRoot);
+        bool shanghai = _chain.Forks.IsShanghai(timestamp);
+        bool cancun = _chain.Forks.IsCancun(timestamp);
+
+        // EIP-4788: Cere has no beacon chain; its blocks carry a zero parent beacon block root.
+        if (cancun)
+        {
+            BeaconRoots.Update(state, ctx, Hash256.Zero);
+        }
 
         // A max-heap of the next transaction of each sender by effective tip (ties: earlier nonce first).
         PriorityQueue<(Address Sender, int Index), (UInt256 Tip, ulong Nonce)> heads = new(TipOrder.Instance);
@@ -101,21 +109,53 @@ public sealed class BlockBuilder
             GasUsed = gasUsed,
             Timestamp = timestamp,
             BaseFeePerGas = baseFee,
+
+            // EIP-4895: no withdrawals on Cere (the empty list's root); EIP-4844: no blobs.
+            WithdrawalsRoot = shanghai ? Hash256.EmptyTrieRoot : null,
+            BlobGasUsed = cancun ? 0 : null,
+            ExcessBlobGas = cancun ? BlobGas.ExcessAfter(parent) : null,
+            ParentBeaconBlockRoot = cancun ? Hash256.Zero : null,
         };
-        return new BuiltBlock(new Block(header, txs), rs, state, rejected);
+        return new BuiltBlock(new Block(header, txs, [], shanghai ? [] : null), rs, state, rejected);
     }
 
-    /// <summary>The execution context of a block with <paramref name="parent"/>'s successor's fields.</summary>
-    public BlockContext ContextFor(BlockHeader parent, UInt256 baseFee, ulong timestamp, Address coinbase) => new()
+    /// <summary>The execution context of a block with <paramref name="parent"/>'s successor's fields (the parent's gas limit, zero PREVRANDAO).</summary>
+    public BlockContext ContextFor(BlockHeader parent, UInt256 baseFee, ulong timestamp, Address coinbase)
     {
-        Number = parent.Number + 1,
-        Timestamp = timestamp,
-        Coinbase = coinbase,
-        GasLimit = parent.GasLimit,
-        BaseFee = baseFee,
-        ChainId = _chain.Spec.ChainId,
-        BlockHashes = n => n >= 0 && _chain.HeaderByNumber((ulong)n) is BlockHeader h ? h.Hash : Hash256.Zero,
-    };
+        ArgumentNullException.ThrowIfNull(parent);
+        return new()
+        {
+            Number = parent.Number + 1,
+            Timestamp = timestamp,
+            Coinbase = coinbase,
+            GasLimit = parent.GasLimit,
+            BaseFee = baseFee,
+            ChainId = _chain.Spec.ChainId,
+            BlobBaseFee = _chain.Forks.IsCancun(timestamp) ? BlobBaseFeeFor(BlobGas.ExcessAfter(parent)) : UInt256.One,
+            BlockHashes = _chain.AncestorHashes(parent),
+        };
+    }
+
+    /// <summary>The execution context of the block with header <paramref name="header"/>, a child of <paramref name="parent"/>.</summary>
+    public BlockContext ContextFor(BlockHeader parent, BlockHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(header);
+        return new()
+        {
+            Number = header.Number,
+            Timestamp = header.Timestamp,
+            Coinbase = header.Beneficiary,
+            GasLimit = header.GasLimit,
+            BaseFee = header.BaseFeePerGas ?? UInt256.Zero,
+            ChainId = _chain.Spec.ChainId,
+            PrevRandao = header.MixHash,
+            BlobBaseFee = BlobGas.BaseFeeOf(header),
+            BlockHashes = _chain.AncestorHashes(parent),
+        };
+    }
+
+    private static UInt256 BlobBaseFeeFor(ulong excess) => excess == 0 ? UInt256.One : Cere.Vm.BlockEnvironment.BlobBaseFeeFor(excess);
 
     /// <summary>EIP-1559 effective tip: min(max priority fee, max fee − base fee), zero when the fee cap is below the base fee.</summary>
     public static UInt256 EffectiveTip(Transaction tx, in UInt256 baseFee)

@@ -2,20 +2,24 @@ using Cere.Chain.Execution;
 using Cere.Core;
 using Cere.Core.Blocks;
 using Cere.Core.Receipts;
+using Cere.Core.Rlp;
 using Cere.Core.Transactions;
 using Cere.Storage.State;
 
 namespace Cere.Chain.Blocks;
 
 /// <summary>
-/// Imports a block on top of the head: validates the header against its parent and the body against the header,
-/// re-executes every transaction, compares gas, bloom and roots, then commits. A block that fails changes nothing.
+/// Imports a block on top of any stored block: validates the header against its parent and the body against the
+/// header, re-executes it on the parent's state (EIP-4788 beacon-root call, transactions, EIP-4895 withdrawals),
+/// compares gas, bloom and roots, then commits it as the new head (see <see cref="Blockchain"/> for the fork
+/// choice). A block that fails changes nothing.
 /// </summary>
 public sealed class BlockProcessor
 {
     private readonly Blockchain _chain;
     private readonly ITransactionExecutor _executor;
     private readonly BlockBuilder _contexts;
+    private readonly Lock _importLock = new();
 
     /// <summary>Creates a processor for <paramref name="chain"/>.</summary>
     public BlockProcessor(Blockchain chain, ITransactionExecutor executor)
@@ -25,28 +29,101 @@ public sealed class BlockProcessor
         _contexts = new BlockBuilder(chain, executor);
     }
 
-    /// <summary>Validates, executes and commits <paramref name="block"/> as the new head.</summary>
+    /// <summary>Decodes <paramref name="rlp"/> (a block's network encoding) and imports it as <see cref="Import(Block)"/> does.</summary>
+    /// <exception cref="InvalidBlockException">The bytes are not a block, or the first rule the block breaks.</exception>
+    public Receipt[] ImportRlp(ReadOnlySpan<byte> rlp)
+    {
+        Block block;
+        try
+        {
+            block = BlockCodec.Decode(rlp);
+        }
+        catch (RlpException e)
+        {
+            throw new InvalidBlockException($"malformed block RLP: {e.Message}", e);
+        }
+        catch (TransactionException e)
+        {
+            throw new InvalidBlockException($"malformed transaction in the block body: {e.Message}", e);
+        }
+
+        return Import(block);
+    }
+
+    /// <summary>Validates and executes <paramref name="block"/> on its parent's state and commits it as the new head.</summary>
     /// <exception cref="InvalidBlockException">The first rule the block breaks.</exception>
     public Receipt[] Import(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        BlockHeader parent = _chain.Head;
-        BlockHeader h = block.Header;
-        ValidateHeader(h, parent);
+        lock (_importLock)
+        {
+            BlockHeader h = block.Header;
+            BlockHeader head = _chain.Head;
+            BlockHeader parent = (h.ParentHash == head.Hash ? head : _chain.Blocks.ReadHeader(h.ParentHash))
+                ?? throw new InvalidBlockException($"unknown parent {h.ParentHash} of block {h.Number} {h.Hash}");
+            HeaderValidator.Validate(h, parent, _chain.Spec, _chain.Forks);
+            ValidateBody(block);
 
+            (Receipt[] receipts, WorldState state) = EvmExecutor.RunOnEvmThread(() => Execute(block, parent));
+            try
+            {
+                _chain.Commit(block, receipts, state);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Validation above makes this unreachable unless the store changed underneath; report it as the block's fault.
+                throw new InvalidBlockException($"block {h.Number} {h.Hash} cannot be committed: {e.Message}", e);
+            }
+
+            return receipts;
+        }
+    }
+
+    private void ValidateBody(Block block)
+    {
+        BlockHeader h = block.Header;
         Hash256 txRoot = OrderedTrieRoot.OfTransactions(block.Transactions);
         if (txRoot != h.TransactionsRoot)
         {
             throw new InvalidBlockException($"transactions root mismatch: header {h.TransactionsRoot}, body {txRoot}");
         }
 
-        if (block.Ommers.Length != 0 || h.OmmersHash != Hash256.EmptyListHash)
+        // EIP-3675: no ommers after the merge.
+        if (block.Ommers.Length != 0)
         {
-            throw new InvalidBlockException("ommers are not allowed");
+            throw new InvalidBlockException($"{block.Ommers.Length} ommers; none are allowed after the merge");
         }
 
-        BlockContext ctx = _contexts.ContextFor(parent, h.BaseFeePerGas!.Value, h.Timestamp, h.Beneficiary);
+        // EIP-4895: a Shanghai body carries a withdrawals list matching the header's root; earlier bodies none.
+        if (h.WithdrawalsRoot is Hash256 wRoot)
+        {
+            if (block.Withdrawals is null)
+            {
+                throw new InvalidBlockException("missing withdrawals list");
+            }
+
+            Hash256 got = OrderedTrieRoot.OfWithdrawals(block.Withdrawals);
+            if (got != wRoot)
+            {
+                throw new InvalidBlockException($"withdrawals root mismatch: header {wRoot}, body {got}");
+            }
+        }
+        else if (block.Withdrawals is not null)
+        {
+            throw new InvalidBlockException("withdrawals before Shanghai");
+        }
+    }
+
+    private (Receipt[] Receipts, WorldState State) Execute(Block block, BlockHeader parent)
+    {
+        BlockHeader h = block.Header;
+        BlockContext ctx = _contexts.ContextFor(parent, h);
         WorldState state = _chain.OpenState(parent.StateRoot);
+        if (_chain.Forks.IsCancun(h.Timestamp))
+        {
+            BeaconRoots.Update(state, ctx, h.ParentBeaconBlockRoot!.Value);
+        }
+
         Receipt[] receipts = new Receipt[block.Transactions.Length];
         Bloom bloom = new();
         ulong gasUsed = 0;
@@ -71,6 +148,11 @@ public sealed class BlockProcessor
             }
         }
 
+        if (block.Withdrawals is not null)
+        {
+            Withdrawals.Apply(state, block.Withdrawals);
+        }
+
         if (gasUsed != h.GasUsed)
         {
             throw new InvalidBlockException($"gas used mismatch: header {h.GasUsed}, executed {gasUsed}");
@@ -93,44 +175,6 @@ public sealed class BlockProcessor
             throw new InvalidBlockException($"state root mismatch: header {h.StateRoot}, executed {stateRoot}");
         }
 
-        _chain.Commit(block, receipts, state);
-        return receipts;
-    }
-
-    private void ValidateHeader(BlockHeader h, BlockHeader parent)
-    {
-        if (h.ParentHash != parent.Hash || h.Number != parent.Number + 1)
-        {
-            throw new InvalidBlockException($"block {h.Number} with parent {h.ParentHash} does not extend the head {parent.Number} {parent.Hash}");
-        }
-
-        if (h.Timestamp <= parent.Timestamp)
-        {
-            throw new InvalidBlockException($"timestamp {h.Timestamp} not after the parent's {parent.Timestamp}");
-        }
-
-        if (h.GasUsed > h.GasLimit)
-        {
-            throw new InvalidBlockException($"gas used {h.GasUsed} above the gas limit {h.GasLimit}");
-        }
-
-        // EIP-1559: the gas limit moves by less than parent/1024 per block and stays at least 5000.
-        ulong bound = parent.GasLimit / 1024;
-        ulong diff = h.GasLimit > parent.GasLimit ? h.GasLimit - parent.GasLimit : parent.GasLimit - h.GasLimit;
-        if (diff >= bound || h.GasLimit < 5000)
-        {
-            throw new InvalidBlockException($"invalid gas limit {h.GasLimit} after the parent's {parent.GasLimit}");
-        }
-
-        UInt256 expected = BaseFeeCalculator.Next(parent, _chain.Spec);
-        if (h.BaseFeePerGas is not UInt256 fee || fee != expected)
-        {
-            throw new InvalidBlockException($"invalid base fee {h.BaseFeePerGas}, expected {expected}");
-        }
-
-        if (h.ExtraData.Length > 32)
-        {
-            throw new InvalidBlockException($"extra data is {h.ExtraData.Length} bytes, at most 32");
-        }
+        return (receipts, state);
     }
 }

@@ -62,6 +62,26 @@ public sealed class BlockStore
         batch.Put(DbColumn.Metadata, HeadKey, hash.Bytes);
     }
 
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the removal of <paramref name="block"/>'s canonical index entries (its number and
+    /// its transactions' locations); the block itself and its receipts stay stored by hash.
+    /// </summary>
+    public static void RemoveCanonical(IWriteBatch batch, Block block)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(block);
+        Span<byte> numberKey = stackalloc byte[9];
+        CanonicalKey(block.Number, numberKey);
+        batch.Delete(DbColumn.Indexes, numberKey);
+        Span<byte> txKey = stackalloc byte[33];
+        txKey[0] = TxPrefix;
+        foreach (Transaction tx in block.Transactions)
+        {
+            tx.Hash.CopyTo(txKey[1..]);
+            batch.Delete(DbColumn.Indexes, txKey);
+        }
+    }
+
     /// <summary>The hash of the head block, or null for an empty database.</summary>
     public Hash256? ReadHeadHash()
     {

@@ -14,10 +14,33 @@ public static class GenesisBlock
         ArgumentNullException.ThrowIfNull(genesis);
         ArgumentNullException.ThrowIfNull(state);
 
+        ApplyAlloc(genesis.Alloc, state);
+        BlockHeader header = new()
+        {
+            ParentHash = Hash256.Zero,
+            Beneficiary = genesis.Coinbase,
+            StateRoot = state.ComputeStateRoot(),
+            Number = 0,
+            GasLimit = genesis.GasLimit,
+            GasUsed = 0,
+            Timestamp = genesis.Timestamp,
+            ExtraData = genesis.ExtraData,
+            MixHash = genesis.MixHash,
+            BaseFeePerGas = genesis.BaseFeePerGas,
+        };
+        return new Block(header, []);
+    }
+
+    /// <summary>Writes the allocation <paramref name="alloc"/> into <paramref name="state"/> (an empty state), accounts in address order.</summary>
+    public static void ApplyAlloc(IReadOnlyDictionary<Address, GenesisAccount> alloc, IWorldState state)
+    {
+        ArgumentNullException.ThrowIfNull(alloc);
+        ArgumentNullException.ThrowIfNull(state);
+
         // Accounts in address order, so the result never depends on the JSON's member order.
-        Address[] addresses = new Address[genesis.Alloc.Count];
+        Address[] addresses = new Address[alloc.Count];
         int n = 0;
-        foreach (Address a in genesis.Alloc.Keys)
+        foreach (Address a in alloc.Keys)
         {
             addresses[n++] = a;
         }
@@ -25,7 +48,7 @@ public static class GenesisBlock
         Array.Sort(addresses);
         foreach (Address address in addresses)
         {
-            GenesisAccount account = genesis.Alloc[address];
+            GenesisAccount account = alloc[address];
             state.AddBalance(address, account.Balance);
             if (account.Nonce != 0)
             {
@@ -42,20 +65,5 @@ public static class GenesisBlock
                 state.SetStorage(address, slot.Key, slot.Value);
             }
         }
-
-        BlockHeader header = new()
-        {
-            ParentHash = Hash256.Zero,
-            Beneficiary = genesis.Coinbase,
-            StateRoot = state.ComputeStateRoot(),
-            Number = 0,
-            GasLimit = genesis.GasLimit,
-            GasUsed = 0,
-            Timestamp = genesis.Timestamp,
-            ExtraData = genesis.ExtraData,
-            MixHash = genesis.MixHash,
-            BaseFeePerGas = genesis.BaseFeePerGas,
-        };
-        return new Block(header, []);
     }
 }

@@ -1,8 +1,10 @@
 using Cere.Core;
+using Cere.Core.Blocks;
 using Cere.Core.Receipts;
 using Cere.Core.Rlp;
 using Cere.Core.Transactions;
 using Cere.Storage.Trie;
+using RlpLength = Cere.Core.Rlp.Rlp;
 
 namespace Cere.Chain.Blocks;
 
@@ -40,6 +42,33 @@ public static class OrderedTrieRoot
         for (int i = 0; i < receipts.Count; i++)
         {
             trie.Set(IndexKey(i, key), receipts[i].Encode());
+        }
+
+        return trie.ComputeRoot();
+    }
+
+    /// <summary>EIP-4895 withdrawals root: values are RLP([index, validatorIndex, address, amount]).</summary>
+    public static Hash256 OfWithdrawals(IReadOnlyList<Withdrawal> withdrawals)
+    {
+        if (withdrawals.Count == 0)
+        {
+            return Hash256.EmptyTrieRoot;
+        }
+
+        PatriciaTrie trie = new();
+        Span<byte> key = stackalloc byte[9];
+        Span<byte> value = stackalloc byte[64];
+        for (int i = 0; i < withdrawals.Count; i++)
+        {
+            Withdrawal w = withdrawals[i];
+            int payload = RlpLength.LengthOf(w.Index) + RlpLength.LengthOf(w.ValidatorIndex) + RlpLength.LengthOfAddress + RlpLength.LengthOf(w.AmountInGwei);
+            RlpWriter rw = new(value);
+            rw.WriteListHeader(payload);
+            rw.WriteUInt64(w.Index);
+            rw.WriteUInt64(w.ValidatorIndex);
+            rw.WriteAddress(w.Address);
+            rw.WriteUInt64(w.AmountInGwei);
+            trie.Set(IndexKey(i, key), value[..rw.Position]);
         }
 
         return trie.ComputeRoot();

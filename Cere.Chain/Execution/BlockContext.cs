@@ -26,6 +26,9 @@ public sealed record BlockContext
     /// <summary>The PREVRANDAO value (mix hash).</summary>
     public Hash256 PrevRandao { get; init; }
 
+    /// <summary>EIP-7516 BLOBBASEFEE in wei, from the header's excess blob gas (1 when the excess is 0).</summary>
+    public UInt256 BlobBaseFee { get; init; } = UInt256.One;
+
     /// <summary>Hashes of earlier canonical blocks by number (BLOCKHASH); null gives zero.</summary>
     public Func<long, Hash256>? BlockHashes { get; init; }
 }

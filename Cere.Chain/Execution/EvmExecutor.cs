@@ -49,6 +49,7 @@ public sealed class EvmExecutor : ITransactionExecutor
             GasLimit = (long)block.GasLimit,
             BaseFee = block.BaseFee,
             PrevRandao = block.PrevRandao,
+            BlobBaseFee = block.BlobBaseFee,
             ChainId = block.ChainId,
             BlockHashes = block.BlockHashes,
         };

@@ -142,7 +142,8 @@ public class BlockPipelineTests
         {
             ParentHash = h.ParentHash, Beneficiary = h.Beneficiary, StateRoot = Hash256.EmptyTrieRoot, TransactionsRoot = h.TransactionsRoot,
             ReceiptsRoot = h.ReceiptsRoot, LogsBloom = h.LogsBloom, Number = h.Number, GasLimit = h.GasLimit, GasUsed = h.GasUsed,
-            Timestamp = h.Timestamp, BaseFeePerGas = h.BaseFeePerGas,
+            Timestamp = h.Timestamp, BaseFeePerGas = h.BaseFeePerGas, WithdrawalsRoot = h.WithdrawalsRoot, BlobGasUsed = h.BlobGasUsed,
+            ExcessBlobGas = h.ExcessBlobGas, ParentBeaconBlockRoot = h.ParentBeaconBlockRoot,
         };
 
         MemoryStore db = new();
@@ -151,7 +152,7 @@ public class BlockPipelineTests
         int trieNodesBefore = db.Count(DbColumn.TrieNodes);
         BlockProcessor processor = new(importer, new EvmExecutor());
 
-        Assert.That(() => processor.Import(new Block(forged, built.Block.Transactions)), Throws.TypeOf<InvalidBlockException>().With.Message.Contains("state root mismatch"));
+        Assert.That(() => processor.Import(new Block(forged, built.Block.Transactions, [], built.Block.Withdrawals)), Throws.TypeOf<InvalidBlockException>().With.Message.Contains("state root mismatch"));
         Assert.That(importer.Head.Hash, Is.EqualTo(headBefore));
         Assert.That(db.Count(DbColumn.TrieNodes), Is.EqualTo(trieNodesBefore));
         Assert.That(db.Count(DbColumn.Headers), Is.EqualTo(1));
@@ -169,9 +170,10 @@ public class BlockPipelineTests
         {
             ParentHash = h.ParentHash, Beneficiary = h.Beneficiary, StateRoot = h.StateRoot, TransactionsRoot = OrderedTrieRoot.OfTransactions([tooHighNonce]),
             ReceiptsRoot = h.ReceiptsRoot, Number = h.Number, GasLimit = h.GasLimit, GasUsed = 21_000, Timestamp = h.Timestamp, BaseFeePerGas = h.BaseFeePerGas,
+            WithdrawalsRoot = h.WithdrawalsRoot, BlobGasUsed = h.BlobGasUsed, ExcessBlobGas = h.ExcessBlobGas, ParentBeaconBlockRoot = h.ParentBeaconBlockRoot,
         };
         Blockchain importer = DevChainFixture.Open();
-        Assert.That(() => new BlockProcessor(importer, new EvmExecutor()).Import(new Block(withTx, [tooHighNonce])),
+        Assert.That(() => new BlockProcessor(importer, new EvmExecutor()).Import(new Block(withTx, [tooHighNonce], [], empty.Block.Withdrawals)),
             Throws.TypeOf<InvalidBlockException>().With.Message.Contains("nonce too high"));
         Assert.That(importer.Head.Number, Is.Zero);
     }
