@@ -11,7 +11,7 @@ namespace Cere.Vm;
 /// Executes transactions against a world state under Cancun rules: stateful checks, gas purchase, EIP-2930 access
 /// list, the message call or creation, EIP-3529 refund, EIP-1559 fee burning and priority fee to the coinbase.
 /// </summary>
-public sealed class TransactionProcessor
+public sealed partial class TransactionProcessor
 {
     private readonly IWorldState _state;
     private readonly BlockEnvironment _block;
@@ -113,35 +113,7 @@ public sealed class TransactionProcessor
         UInt256 gasCost = new UInt256(tx.GasLimit) * effectiveGasPrice;
         _state.SubtractBalance(sender, gasCost);
 
-        // EIP-2929/2930/3651: sender, recipient, precompiles, coinbase and the access list start warm.
-        sub.WarmAccount(sender);
-        if (tx.To is Address toAddr)
-        {
-            sub.WarmAccount(toAddr);
-        }
-
-        for (int i = 1; i <= PrecompileSet.Count; i++)
-        {
-            sub.WarmAccount(PrecompileSet.AddressOf(i));
-        }
-
-        if (NativeModules is not null)
-        {
-            foreach (Address a in NativeModules.Addresses)
-            {
-                sub.WarmAccount(a);
-            }
-        }
-
-        sub.WarmAccount(_block.Coinbase);
-        foreach (AccessListEntry e in tx.AccessList)
-        {
-            sub.WarmAccount(e.Address);
-            foreach (Hash256 k in e.StorageKeys)
-            {
-                sub.WarmSlot(e.Address, new UInt256(k.Bytes));
-            }
-        }
+        WarmUp(sub, sender, tx.To, tx.AccessList, _block.Coinbase);
 
         long gas = (long)(tx.GasLimit - IntrinsicGas.Of(tx));
         CallResult r;
@@ -193,5 +165,39 @@ public sealed class TransactionProcessor
             ContractAddress = created,
             Receipt = new Receipt(tx.Type, r.IsSuccess, cumulative, logs),
         };
+    }
+
+    // EIP-2929/2930/3651: sender, recipient, precompiles, native modules, coinbase and the access list start warm.
+    private void WarmUp(TxSubstate sub, in Address sender, Address? to, IReadOnlyList<AccessListEntry> accessList, in Address coinbase)
+    {
+        sub.WarmAccount(sender);
+        if (to is Address toAddr)
+        {
+            sub.WarmAccount(toAddr);
+        }
+
+        for (int i = 1; i <= PrecompileSet.Count; i++)
+        {
+            sub.WarmAccount(PrecompileSet.AddressOf(i));
+        }
+
+        if (NativeModules is not null)
+        {
+            foreach (Address a in NativeModules.Addresses)
+            {
+                sub.WarmAccount(a);
+            }
+        }
+
+        sub.WarmAccount(coinbase);
+        for (int i = 0; i < accessList.Count; i++)
+        {
+            AccessListEntry e = accessList[i];
+            sub.WarmAccount(e.Address);
+            foreach (Hash256 k in e.StorageKeys)
+            {
+                sub.WarmSlot(e.Address, new UInt256(k.Bytes));
+            }
+        }
     }
 }

@@ -23,6 +23,18 @@ internal sealed class TxSubstate
     /// <summary>The refund counter (may go negative inside a transaction, EIP-2200).</summary>
     public long Refund { get; set; }
 
+    /// <summary>Accounts warm now (EIP-2929; reverted frames' accesses are gone).</summary>
+    public IReadOnlyCollection<Address> WarmAccounts => _warmAccounts;
+
+    /// <summary>Storage slots warm now (EIP-2929; reverted frames' accesses are gone).</summary>
+    public IReadOnlyCollection<(Address Address, UInt256 Slot)> WarmSlots => _warmSlots;
+
+    /// <summary>
+    /// When set, sees every account and slot access, including those of frames that later revert (which
+    /// <see cref="WarmAccounts"/> forgets): what eth_createAccessList needs.
+    /// </summary>
+    public AccessRecorder? Recorder { get; set; }
+
     /// <summary>A snapshot of the substate.</summary>
     public (int Journal, int Logs, long Refund, int Destructed) Snapshot() => (_journal.Count, Logs.Count, Refund, Destructed.Count);
 
@@ -49,6 +61,7 @@ internal sealed class TxSubstate
     /// <summary>Marks an account warm; true if it was cold.</summary>
     public bool WarmAccount(in Address a)
     {
+        Recorder?.Account(a);
         if (_warmAccounts.Add(a))
         {
             _journal.Add((0, a, default));
@@ -64,6 +77,7 @@ internal sealed class TxSubstate
     /// <summary>Marks a slot warm; true if it was cold.</summary>
     public bool WarmSlot(in Address a, in UInt256 slot)
     {
+        Recorder?.Slot(a, slot);
         if (_warmSlots.Add((a, slot)))
         {
             _journal.Add((1, a, slot));
@@ -76,6 +90,7 @@ internal sealed class TxSubstate
     /// <summary>Records an account created in this transaction (EIP-6780).</summary>
     public void MarkCreated(in Address a)
     {
+        Recorder?.Created(a);
         if (_created.Add(a))
         {
             _journal.Add((2, a, default));

@@ -62,6 +62,8 @@ public sealed class DevNode : IAsyncDisposable
         EthStateModule.Register(methods, reader, pool);
         EthBlockModule.Register(methods, reader, pool);
         EthSendModule.Register(methods, chain, pool);
+        EthCallModule.Register(methods, reader);
+        EthProofModule.Register(methods, reader);
         RpcLimits limits = new();
         EthLogsModule.Register(methods, new LogQueryRunner(chain, limits));
         EthSubscribeModule.Register(methods, new SubscriptionHub(chain, pool, limits));
