@@ -84,6 +84,7 @@ public static class NodeCommandLine
 
             return await DevCommandRunner.RunAsync(options, ct).ConfigureAwait(false);
         });
+        Consensus.ValidatorCommand.AddTo(root);
         return root;
     }
 }

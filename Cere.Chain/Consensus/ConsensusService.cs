@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Cere.Chain.Blocks;
 using Cere.Chain.TxPool;
+using Cere.Chain.ValidatorKeys;
 using Cere.Consensus.Evidence;
 using Cere.Consensus.Machine;
 using Cere.Consensus.Messages;
@@ -34,13 +35,17 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly ConsensusDriver _driver;
+    private readonly DoubleSignGuard? _guard;
     private readonly Channel<ConsensusInput> _inputs = Channel.CreateUnbounded<ConsensusInput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private long _height;
 
-    /// <summary>A service for the validator signing with <paramref name="signer"/>; nothing runs until <see cref="Start"/>.</summary>
+    /// <summary>
+    /// A service for the validator signing with <paramref name="signer"/>; nothing runs until <see cref="Start"/>. With a
+    /// <paramref name="guard"/>, a newly signed message leaves only once the guard has durably recorded its position.
+    /// </summary>
     public ConsensusService(
         Blockchain chain,
         TransactionPool pool,
@@ -52,7 +57,8 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         ConsensusWal wal,
         TimeoutSchedule timeouts,
         TimeProvider? time = null,
-        Action<string>? log = null)
+        Action<string>? log = null,
+        DoubleSignGuard? guard = null)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(pool);
@@ -71,6 +77,7 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         _coinbase = signer.Address;
         _time = time ?? TimeProvider.System;
         _log = log ?? (_ => { });
+        _guard = guard;
         TendermintMachine machine = new(chain.Spec.ChainId, signer, verifier, timeouts);
         _driver = new ConsensusDriver(machine, wal, this);
     }
@@ -121,7 +128,11 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         switch (effect)
         {
             case SignedMessageEffect s:
-                Broadcast?.Invoke(s.Message);
+                if (Authorized(s.Message))
+                {
+                    Broadcast?.Invoke(s.Message);
+                }
+
                 break;
             case BroadcastEffect b:
                 Broadcast?.Invoke(b.Message);
@@ -161,6 +172,29 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private bool Authorized(ConsensusMessage m)
+    {
+        if (_guard is null)
+        {
+            return true;
+        }
+
+        (int round, SignedKind kind) = m switch
+        {
+            Proposal p => (p.Round, SignedKind.Proposal),
+            Vote v => (v.Round, v.Type == VoteType.Prevote ? SignedKind.Prevote : SignedKind.Precommit),
+            _ => (-1, default),
+        };
+        if (round < 0 || _guard.TryAuthorize(m.Height, round, kind))
+        {
+            return true;
+        }
+
+        // The guard has a position at or after this one: something was signed there before (a lost WAL, a second process).
+        _log($"consensus: not releasing {m}: the double-sign guard last authorized {_guard.LastSigned}");
+        return false;
     }
 
     private async Task RunAsync()

@@ -1,7 +1,9 @@
 using Cere.Chain.Blocks;
 using Cere.Chain.Execution;
 using Cere.Chain.Network;
+using Cere.Chain.Rpc;
 using Cere.Chain.TxPool;
+using Cere.Chain.ValidatorKeys;
 using Cere.Consensus.Messages;
 using Cere.Consensus.Signing;
 using Cere.Consensus.Wal;
@@ -26,6 +28,8 @@ public sealed class ValidatorNode : IAsyncDisposable
 {
     private readonly IKeyValueStore _db;
     private readonly FileWalStorage _walStorage;
+    private readonly DoubleSignGuard _guard;
+    private readonly RpcServer? _rpc;
     private readonly GossipsubService _gossipsub;
     private readonly ConnectionManager _connections;
     private readonly ChainGossip _gossip;
@@ -37,11 +41,13 @@ public sealed class ValidatorNode : IAsyncDisposable
     private static bool t_addingFromGossip;
 
     private ValidatorNode(
-        IKeyValueStore db, FileWalStorage walStorage, Blockchain chain, TransactionPool pool, Host host, GossipsubService gossipsub,
+        IKeyValueStore db, FileWalStorage walStorage, DoubleSignGuard guard, RpcServer? rpc, Blockchain chain, TransactionPool pool, Host host, GossipsubService gossipsub,
         ConnectionManager connections, ChainGossip gossip, BlockSynchronizer sync, ConsensusService consensus, Multiaddr address, Action<string> log)
     {
         _db = db;
         _walStorage = walStorage;
+        _guard = guard;
+        _rpc = rpc;
         Chain = chain;
         Pool = pool;
         Host = host;
@@ -69,6 +75,9 @@ public sealed class ValidatorNode : IAsyncDisposable
     /// <summary>The address peers dial, with <c>/p2p/&lt;id&gt;</c>.</summary>
     public Multiaddr ListenAddress { get; }
 
+    /// <summary>The JSON-RPC URL, or null when JSON-RPC is off.</summary>
+    public Uri? RpcUrl => _rpc?.Url;
+
     /// <summary>Gossip messages rejected by validation (undecodable, wrong chain, bad signature).</summary>
     public long GossipRejected => _gossip.Rejected;
 
@@ -82,11 +91,14 @@ public sealed class ValidatorNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         Action<string> log = options.Log ?? (_ => { });
         Directory.CreateDirectory(options.DataDir);
-        IKeyValueStore db = options.Database ?? RocksDbStore.Open(Path.Combine(options.DataDir, "db"));
+        IKeyValueStore db = options.Database ?? RocksDbStore.Open(Path.Combine(options.DataDir, "chaindata"));
         FileWalStorage? walStorage = null;
+        DoubleSignGuard? guard = null;
         Host? host = null;
+        RpcServer? rpc = null;
         try
         {
+            guard = DoubleSignGuard.Open(options.DataDir);
             Blockchain chain = Blockchain.Open(db, options.Genesis, options.Spec);
             ulong chainId = options.Spec.ChainId;
             TransactionPool pool = new(chainId);
@@ -97,7 +109,7 @@ public sealed class ValidatorNode : IAsyncDisposable
             ConsensusService consensus = new(
                 chain, pool, new ProposalExecutor(chain, new EvmExecutor()), schedule, certificates,
                 new Secp256k1ConsensusSigner(options.ValidatorKey), verifier, new ConsensusWal(walStorage),
-                options.Timeouts ?? ValidatorNodeOptions.TimeoutsOf(options.Spec), log: log);
+                options.Timeouts ?? ValidatorNodeOptions.TimeoutsOf(options.Spec), log: log, guard: guard);
 
             host = new Host(new HostOptions
             {
@@ -128,19 +140,31 @@ public sealed class ValidatorNode : IAsyncDisposable
                 ReconnectMaxBackoff = options.ReconnectMaxBackoff,
             });
 
-            ValidatorNode node = new(db, walStorage, chain, pool, host, gossipsub, connections, gossip, sync, consensus, address, log);
+            if (options.RpcPort is int rpcPort)
+            {
+                rpc = ValidatorRpc.Create(chain, pool, options.RpcAddress, rpcPort);
+                await rpc.StartAsync(ct).ConfigureAwait(false);
+            }
+
+            ValidatorNode node = new(db, walStorage, guard, rpc, chain, pool, host, gossipsub, connections, gossip, sync, consensus, address, log);
             node.Wire(protocol);
             log($"validator {options.ValidatorKey.Address} chain {chainId} head {chain.Head.Number} {chain.Head.Hash} listening on {address}");
             return node;
         }
         catch
         {
+            if (rpc is not null)
+            {
+                await rpc.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (host is not null)
             {
                 await host.DisposeAsync().ConfigureAwait(false);
             }
 
             walStorage?.Dispose();
+            guard?.Dispose();
             db.Dispose();
             throw;
         }
@@ -162,6 +186,11 @@ public sealed class ValidatorNode : IAsyncDisposable
             return;
         }
 
+        if (_rpc is not null)
+        {
+            await _rpc.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Consensus.DisposeAsync().ConfigureAwait(false);
         await _sync.DisposeAsync().ConfigureAwait(false);
         _gossip.Dispose();
@@ -169,6 +198,7 @@ public sealed class ValidatorNode : IAsyncDisposable
         await _gossipsub.DisposeAsync().ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
         _walStorage.Dispose();
+        _guard.Dispose();
         _db.Dispose();
     }
 

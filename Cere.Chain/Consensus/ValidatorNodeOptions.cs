@@ -1,3 +1,4 @@
+using System.Net;
 using Cere.Consensus.Machine;
 using Cere.Core.Chainspec;
 using Cere.Core.Crypto;
@@ -19,10 +20,10 @@ public sealed record ValidatorNodeOptions
     /// <summary>The validator's signing key (its address must be in the genesis set to vote).</summary>
     public required PrivateKey ValidatorKey { get; init; }
 
-    /// <summary>The data directory: the RocksDB database (<c>db/</c>) and the consensus WAL (<c>consensus.wal</c>).</summary>
+    /// <summary>The data directory: the RocksDB database (<c>chaindata/</c>), the consensus WAL (<c>consensus.wal</c>) and the double-sign guard.</summary>
     public required string DataDir { get; init; }
 
-    /// <summary>A database to use instead of opening <c>db/</c> in <see cref="DataDir"/> (the node disposes it).</summary>
+    /// <summary>A database to use instead of opening <c>chaindata/</c> in <see cref="DataDir"/> (the node disposes it).</summary>
     public IKeyValueStore? Database { get; init; }
 
     /// <summary>The libp2p identity; null generates one (a new peer id at every start).</summary>
@@ -39,6 +40,12 @@ public sealed record ValidatorNodeOptions
 
     /// <summary>Longest pause between redials of a bootnode that went away.</summary>
     public TimeSpan ReconnectMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The JSON-RPC port (HTTP and WebSocket; 0 picks a free one), or null for no JSON-RPC.</summary>
+    public int? RpcPort { get; init; }
+
+    /// <summary>The address JSON-RPC listens on.</summary>
+    public IPAddress RpcAddress { get; init; } = IPAddress.Loopback;
 
     /// <summary>Operator log lines (null: none).</summary>
     public Action<string>? Log { get; init; }

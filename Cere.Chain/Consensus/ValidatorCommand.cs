@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Net;
+using Cere.Chain.ValidatorKeys;
+using Cere.Core.Chainspec;
+using Cere.Core.Crypto;
+using Cere.P2P.Addressing;
+using Cere.P2P.Crypto;
+
+namespace Cere.Chain.Consensus;
+
+/// <summary>
+/// <c>cere-node --validator --chainspec F --genesis F --keystore F --password-file F [--datadir D] [--p2p.port N]
+/// [--bootnodes A,B]</c>: runs a validator until Ctrl+C. Added to the root command beside <c>--dev</c>.
+/// </summary>
+public static class ValidatorCommand
+{
+    /// <summary>The libp2p identity file in the data directory (a protobuf-encoded private key), created at first start so the peer id stays.</summary>
+    public const string P2pKeyFileName = "p2p.key";
+
+    /// <summary>Adds the validator options to <paramref name="root"/> and runs a validator when <c>--validator</c> is given; anything else goes to the root's own action.</summary>
+    public static void AddTo(RootCommand root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Option<bool> validator = new("--validator") { Description = "Run a validator of the chain given by --chainspec and --genesis, signing with --keystore" };
+        Option<FileInfo?> chainspec = new("--chainspec") { Description = "Chain-spec file (chain id, consensus timeouts, bootnodes)" };
+        Option<FileInfo?> genesis = new("--genesis") { Description = "Genesis file (allocations and the cere.validators set)" };
+        Option<FileInfo?> keystore = new("--keystore") { Description = "The validator key: a Web3 Secret Storage (v3) keystore file" };
+        Option<FileInfo?> passwordFile = new("--password-file") { Description = "File holding the keystore password (one line)" };
+        Option<int> p2pPort = new("--p2p.port") { Description = "libp2p TCP port", DefaultValueFactory = _ => 30333 };
+        Option<string> p2pAddr = new("--p2p.addr") { Description = "Address libp2p listens on", DefaultValueFactory = _ => "0.0.0.0" };
+        Option<string[]> bootnodes = new("--bootnodes") { Description = "Peers to dial, /ip4/…/tcp/…/p2p/<peer id> (comma-separated or repeated)", AllowMultipleArgumentsPerToken = true };
+        foreach (Option o in new Option[] { validator, chainspec, genesis, keystore, passwordFile, p2pPort, p2pAddr, bootnodes })
+        {
+            root.Options.Add(o);
+        }
+
+        Option<string?>? datadir = Find<string?>(root, "--datadir");
+        Option<int>? rpcPort = Find<int>(root, "--rpc.port");
+        Option<string>? rpcAddr = Find<string>(root, "--rpc.addr");
+        CommandLineAction? previous = root.Action;
+        root.SetAction(async (parse, ct) =>
+        {
+            if (!parse.GetValue(validator))
+            {
+                return previous switch
+                {
+                    AsynchronousCommandLineAction a => await a.InvokeAsync(parse, ct).ConfigureAwait(false),
+                    SynchronousCommandLineAction s => s.Invoke(parse),
+                    _ => 0,
+                };
+            }
+
+            ValidatorNodeOptions options;
+            try
+            {
+                FileInfo spec = parse.GetValue(chainspec) ?? throw new InvalidDataException("--validator needs --chainspec");
+                FileInfo gen = parse.GetValue(genesis) ?? throw new InvalidDataException("--validator needs --genesis");
+                FileInfo key = parse.GetValue(keystore) ?? throw new InvalidDataException("--validator needs --keystore");
+                FileInfo pass = parse.GetValue(passwordFile) ?? throw new InvalidDataException("--validator needs --password-file");
+                string dir = (datadir is null ? null : parse.GetValue(datadir))
+                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cere", "validator");
+                int port = parse.GetValue(p2pPort);
+                if (port is < 0 or > 65535)
+                {
+                    throw new InvalidDataException($"--p2p.port {port} is not a TCP port");
+                }
+
+                if (!IPAddress.TryParse(parse.GetValue(p2pAddr), out IPAddress? listenIp))
+                {
+                    throw new InvalidDataException($"--p2p.addr: \"{parse.GetValue(p2pAddr)}\" is not an IP address");
+                }
+
+                IPAddress rpcIp = IPAddress.Loopback;
+                if (rpcAddr is not null && !IPAddress.TryParse(parse.GetValue(rpcAddr), out rpcIp!))
+                {
+                    throw new InvalidDataException($"--rpc.addr: \"{parse.GetValue(rpcAddr)}\" is not an IP address");
+                }
+
+                List<Multiaddr> peers = [];
+                foreach (string item in parse.GetValue(bootnodes) ?? [])
+                {
+                    foreach (string one in item.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        peers.Add(Multiaddr.TryParse(one, out Multiaddr? m) && m!.PeerId is not null
+                            ? m
+                            : throw new InvalidDataException($"--bootnodes: \"{one}\" is not a multiaddr with /p2p/<peer id>"));
+                    }
+                }
+
+                PrivateKey signing = KeystoreFile.Read(key.FullName, KeystoreFile.ReadPassword(pass.FullName));
+                Directory.CreateDirectory(dir);
+                options = new ValidatorNodeOptions
+                {
+                    Spec = ChainSpec.Parse(File.ReadAllText(spec.FullName)),
+                    Genesis = Genesis.Parse(File.ReadAllText(gen.FullName)),
+                    ValidatorKey = signing,
+                    DataDir = dir,
+                    P2pKey = LoadOrCreateP2pKey(Path.Combine(dir, P2pKeyFileName)),
+                    ListenAddress = Multiaddr.FromEndPoint(new IPEndPoint(listenIp, port)),
+                    Bootnodes = peers,
+                    RpcAddress = rpcIp,
+                    RpcPort = rpcPort is null ? null : parse.GetValue(rpcPort),
+                    Log = Console.WriteLine,
+                };
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or KeystoreException or ChainspecException or FormatException or PeerKeyException)
+            {
+                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            return await RunAsync(options, ct).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>Runs a validator until <paramref name="ct"/> is cancelled; returns the exit code.</summary>
+    public static async Task<int> RunAsync(ValidatorNodeOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidatorNode node;
+        try
+        {
+            node = await ValidatorNode.StartAsync(options, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or DoubleSignGuardException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"cannot start the validator: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (node.ConfigureAwait(false))
+        {
+            Console.WriteLine($"validator {options.ValidatorKey.Address} peer {node.ListenAddress}" + (node.RpcUrl is { } url ? $" rpc {url}" : string.Empty));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Console.WriteLine("shutting down");
+            return node.Consensus.Fault is null ? 0 : 1;
+        }
+    }
+
+    /// <summary>Reads the libp2p identity at <paramref name="path"/>, or creates an Ed25519 one there (owner-only) if absent.</summary>
+    /// <exception cref="PeerKeyException">The file is not an encoded key.</exception>
+    public static PeerPrivateKey LoadOrCreateP2pKey(string path)
+    {
+        if (File.Exists(path))
+        {
+            return PeerPrivateKey.Decode(File.ReadAllBytes(path));
+        }
+
+        PeerPrivateKey key = PeerPrivateKey.Generate();
+        FileStreamOptions create = new() { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // a private key: owner-only
+        }
+
+        using (FileStream f = new(path, create))
+        {
+            f.Write(key.Encode());
+            f.Flush(flushToDisk: true);
+        }
+
+        return key;
+    }
+
+    private static Option<T>? Find<T>(RootCommand root, string name)
+    {
+        foreach (Option o in root.Options)
+        {
+            if (o.Name == name && o is Option<T> typed)
+            {
+                return typed;
+            }
+        }
+
+        return null;
+    }
+}
