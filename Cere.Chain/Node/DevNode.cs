@@ -65,7 +65,9 @@ public sealed class DevNode : IAsyncDisposable
         EthCallModule.Register(methods, reader);
         EthProofModule.Register(methods, reader);
         RpcLimits limits = new();
-        EthLogsModule.Register(methods, new LogQueryRunner(chain, limits));
+        LogQueryRunner logQueries = new(chain, limits);
+        EthLogsModule.Register(methods, logQueries);
+        EthFilterModule.Register(methods, new FilterStore(chain, pool, limits), logQueries);
         EthSubscribeModule.Register(methods, new SubscriptionHub(chain, pool, limits));
         RpcServer rpc = new(new RpcServerOptions
         {
