@@ -79,15 +79,25 @@ public sealed class TransactionPool
             }
 
             // Cost = gas limit × fee cap + value must be covered by the balance at the head.
-            UInt256 cost = new UInt256(tx.GasLimit) * tx.MaxFeePerGas + tx.Value;
-            if (balance < cost)
+            bool fits = TryCost(tx, out UInt256 cost);
+            if (!fits || balance < cost)
             {
-                throw new TxPoolException($"insufficient funds for gas * price + value: address {sender} have {balance} want {cost}");
+                throw new TxPoolException($"insufficient funds for gas * price + value: address {sender} have {balance} want {(fits ? cost.ToString() : "more than 2^256")}");
             }
 
             if (!_bySender.TryGetValue(sender, out SortedList<ulong, Transaction>? queue))
             {
                 queue = new SortedList<ulong, Transaction>();
+            }
+
+            // geth (core/txpool/validation.go, overdraft): the sender's other pooled transactions plus this one (in place
+            // of the one it replaces) must all be covered by the balance, or the pool holds transactions that can never
+            // all execute and a sender could fill blocks' candidate lists with unpayable ones.
+            UInt256 spent = QueuedCost(queue, tx.Nonce);
+            bool overflow = UInt256.AddOverflow(spent, cost, out UInt256 need);
+            if (overflow || balance < need)
+            {
+                throw new TxPoolException($"insufficient funds for gas * price + value: balance {balance}, queued cost {spent}, tx cost {cost}, overshot {(overflow ? "more than 2^256" : (need - balance).ToString())}");
             }
 
             if (queue.TryGetValue(tx.Nonce, out Transaction? old))
@@ -251,6 +261,38 @@ public sealed class TransactionPool
 
             return true;
         }
+    }
+
+    // Gas limit × fee cap + value; false when it passes 2^256 (the product alone cannot: the validator refuses that),
+    // which no balance covers.
+    private static bool TryCost(Transaction tx, out UInt256 cost)
+    {
+        if (UInt256.AddOverflow(new UInt256(tx.GasLimit) * tx.MaxFeePerGas, tx.Value, out cost))
+        {
+            cost = default;
+            return false;
+        }
+
+        return true;
+    }
+
+    // What the sender's pooled transactions cost, except the one at skipNonce (which the new one would replace).
+    // At most MaxPerSender entries, each admitted with a cost that fits 256 bits and a running sum under the balance.
+    private static UInt256 QueuedCost(SortedList<ulong, Transaction> queue, ulong skipNonce)
+    {
+        UInt256 sum = default;
+        IList<Transaction> txs = queue.Values;
+        for (int i = 0; i < txs.Count; i++)
+        {
+            Transaction t = txs[i];
+            if (t.Nonce != skipNonce)
+            {
+                _ = TryCost(t, out UInt256 c);
+                sum += c;
+            }
+        }
+
+        return sum;
     }
 
     // Replacement needs both fee fields raised by the bump (geth's rule: ≥ 10% by default).

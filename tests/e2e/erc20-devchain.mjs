@@ -302,6 +302,25 @@ if (phase === "first") {
     assert.equal(await provider.getTransactionCount(carol.address), n + 3);
   });
 
+  await check("the pool refuses transactions that together overdraw the sender (geth: overdraft)", async () => {
+    // A fresh account with 1 ether; two queued transfers of 0.6 ether each are affordable one by one, not together.
+    const poor = ethers.Wallet.createRandom().connect(provider);
+    const fund = await wallet(8).sendTransaction({ to: poor.address, value: ethers.parseEther("1"), gasLimit: 21000n });
+    assert.equal((await fund.wait()).status, 1);
+    const { maxFeePerGas, maxPriorityFeePerGas } = await provider.getFeeData();
+    const send = (nonce, value, bump = 100n) => poor.sendTransaction({ to: bob.address, value, nonce, gasLimit: 21000n, type: 2,
+      maxFeePerGas: (maxFeePerGas * bump) / 100n, maxPriorityFeePerGas: (maxPriorityFeePerGas * bump) / 100n });
+    const first = await send(1, ethers.parseEther("0.6"));
+    await assert.rejects(send(2, ethers.parseEther("0.6")), (e) => /overdraft|insufficient funds/.test(JSON.stringify(e.info?.error ?? e.message)));
+    // Replacing the first one with higher fees counts its new cost instead of adding to it: still affordable.
+    const replacement = await send(1, ethers.parseEther("0.6"), 120n);
+    const gap = await send(0, 1n);
+    assert.equal((await gap.wait()).status, 1);
+    assert.equal((await replacement.wait()).status, 1);
+    assert.equal(await provider.getTransactionReceipt(first.hash), null);
+    assert.equal(await provider.getTransactionCount(poor.address, "pending"), 2, "the overdrawing transaction never entered the pool");
+  });
+
   await check("nonce too low, already known, insufficient funds", async () => {
     await assert.rejects(tokenOf().transfer(alice.address, 1n, { nonce: 0, gasLimit: TGAS }), (e) => e.code === "NONCE_EXPIRED");
     await assert.rejects(deployer.sendTransaction({ to: bob.address, value: 1n, nonce: 0, gasLimit: 21000n }), (e) => e.code === "NONCE_EXPIRED" && /nonce too low/.test(JSON.stringify(e.info?.error)));

@@ -68,6 +68,38 @@ public class TransactionPoolTests
     }
 
     [Test]
+    public void ValuePastTwoToThe256IsInsufficientFundsNotAWrappedCost()
+    {
+        // gas × fee fits 256 bits but adding the value does not; a wrapped sum would look affordable.
+        TransactionPool pool = new(4242);
+        Transaction tx = DevChainFixture.Transfer1559(Key(0), To, 0, UInt256.MaxValue);
+        Assert.That(() => pool.Add(tx, _head), Throws.TypeOf<TxPoolException>().With.Message.StartsWith("insufficient funds for gas * price + value"));
+        Assert.That(pool.Count, Is.Zero);
+    }
+
+    [Test]
+    public void TransactionsThatTogetherOverdrawTheSenderAreRefused()
+    {
+        // geth's overdraft rule: each of the two is affordable alone, not both; a replacement counts in place of the old one.
+        TransactionPool pool = new(4242);
+        UInt256 balance = _head.GetBalance(Key(0).Address);
+        UInt256 sixTenths = balance / new UInt256(10) * new UInt256(6);
+        Transaction first = DevChainFixture.Transfer1559(Key(0), To, 0, sixTenths);
+        pool.Add(first, _head);
+        Assert.That(() => pool.Add(DevChainFixture.Transfer1559(Key(0), To, 1, sixTenths), _head),
+            Throws.TypeOf<TxPoolException>().With.Message.StartsWith("insufficient funds for gas * price + value: balance"));
+        Assert.That(() => pool.Add(DevChainFixture.Transfer1559(Key(0), To, 5, sixTenths), _head),
+            Throws.TypeOf<TxPoolException>().With.Message.StartsWith("insufficient funds"), "queued transactions count too");
+        Transaction replacement = DevChainFixture.Transfer1559(Key(0), To, 0, sixTenths, tipGwei: 2, maxFeeGwei: 6);
+        pool.Add(replacement, _head);
+        Transaction small = DevChainFixture.Transfer1559(Key(0), To, 1, 1);
+        pool.Add(small, _head);
+        Assert.That(pool.Count, Is.EqualTo(2));
+        Assert.That(pool.Get(replacement.Hash), Is.SameAs(replacement));
+        Assert.That(pool.Get(small.Hash), Is.SameAs(small));
+    }
+
+    [Test]
     public void UsedNonceIsTooLow()
     {
         TransactionPool pool = new(4242);
