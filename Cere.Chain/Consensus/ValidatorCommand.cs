@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Net;
+using System.Runtime.InteropServices;
 using Cere.Chain.ValidatorKeys;
 using Cere.Core.Chainspec;
 using Cere.Core.Crypto;
@@ -129,12 +130,16 @@ public static class ValidatorCommand
             return 1;
         }
 
+        // SIGTERM and SIGINT stop the node cleanly (the hosting of JSON-RPC takes SIGTERM over, so it is handled here).
+        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         await using (node.ConfigureAwait(false))
         {
             Console.WriteLine($"validator {options.ValidatorKey.Address} peer {node.ListenAddress}" + (node.RpcUrl is { } url ? $" rpc {url}" : string.Empty));
             try
             {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -142,6 +147,12 @@ public static class ValidatorCommand
 
             Console.WriteLine("shutting down");
             return node.Consensus.Fault is null ? 0 : 1;
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
     }
 
