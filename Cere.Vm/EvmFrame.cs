@@ -1,13 +1,13 @@
 using Cere.Core;
+using Cere.Vm.Interpreter;
 
 namespace Cere.Vm;
 
 /// <summary>One call frame: the code being run, its context (address, caller, value, input), gas, memory and return data.</summary>
 internal sealed class EvmFrame
 {
-    public required byte[] Code { get; init; }
-
-    public required byte[] JumpMap { get; init; }
+    /// <summary>The code being run, padded and analysed.</summary>
+    public required CodeInfo Code { get; init; }
 
     /// <summary>The account whose storage and balance the code acts on (ADDRESS).</summary>
     public required Address Address { get; init; }
@@ -30,6 +30,9 @@ internal sealed class EvmFrame
 
     /// <summary>The return data of the last sub-call.</summary>
     public byte[] ReturnData { get; set; } = [];
+
+    /// <summary>The frame's output when it halts with RETURN or REVERT.</summary>
+    public byte[] Output { get; set; } = [];
 
     public EvmMemory Memory { get; } = new();
 }

@@ -3,6 +3,7 @@ using Cere.Core;
 using Cere.Core.Crypto;
 using Cere.Core.Rlp;
 using Cere.Storage.State;
+using Cere.Vm.Interpreter;
 using Cere.Vm.Native;
 using Cere.Vm.Precompiles;
 
@@ -11,26 +12,36 @@ namespace Cere.Vm;
 /// <summary>CALL, CALLCODE, DELEGATECALL, STATICCALL, CREATE and CREATE2, and the message-call and creation steps they share.</summary>
 internal sealed partial class EvmInterpreter
 {
-    private EvmStatus OpCall(EvmFrame f, ref UInt256 s, ref int sp, byte op)
+    /// <summary>
+    /// CALL, CALLCODE, DELEGATECALL, STATICCALL with the first operand at <paramref name="top"/> and the others below
+    /// it; the success flag is written where the last operand was (the interpreter then drops the rest).
+    /// </summary>
+    private EvmStatus OpCall(EvmFrame f, ref UInt256 top, byte op)
     {
         long gas = f.Gas;
-        UInt256 requested = Unsafe.Add(ref s, sp - 1);
-        Address to = ToAddress(Unsafe.Add(ref s, sp - 2));
+        UInt256 requested = top;
+        Address to = ToAddress(Unsafe.Subtract(ref top, 1));
         bool hasValue = op is 0xF1 or 0xF2;
-        UInt256 value = hasValue ? Unsafe.Add(ref s, sp - 3) : UInt256.Zero;
-        int a = hasValue ? 4 : 3;
-        UInt256 inOff = Unsafe.Add(ref s, sp - a);
-        UInt256 inLen = Unsafe.Add(ref s, sp - a - 1);
-        UInt256 outOff = Unsafe.Add(ref s, sp - a - 2);
-        UInt256 outLen = Unsafe.Add(ref s, sp - a - 3);
-        sp -= a + 3;
+        UInt256 value = hasValue ? Unsafe.Subtract(ref top, 2) : UInt256.Zero;
+        int a = hasValue ? 3 : 2;
+        UInt256 inOff = Unsafe.Subtract(ref top, a);
+        UInt256 inLen = Unsafe.Subtract(ref top, a + 1);
+        UInt256 outOff = Unsafe.Subtract(ref top, a + 2);
+        UInt256 outLen = Unsafe.Subtract(ref top, a + 3);
+        ref UInt256 result = ref Unsafe.Subtract(ref top, a + 3);
 
         if (op == 0xF1 && f.IsStatic && !value.IsZero)
         {
             return EvmStatus.StaticStateChange;
         }
 
-        if (!f.Memory.Expand(ref gas, inOff, inLen) || !f.Memory.Expand(ref gas, outOff, outLen))
+        gas = f.Memory.Expand(gas, inOff, inLen);
+        if (gas >= 0)
+        {
+            gas = f.Memory.Expand(gas, outOff, outLen);
+        }
+
+        if (gas < 0)
         {
             return EvmStatus.OutOfGas;
         }
@@ -76,12 +87,16 @@ internal sealed partial class EvmInterpreter
             r.Output.AsSpan(0, n).CopyTo(f.Memory.Slice(outOff.U0, (ulong)n));
         }
 
-        Unsafe.Add(ref s, sp++) = r.IsSuccess ? UInt256.One : UInt256.Zero;
+        result = r.IsSuccess ? UInt256.One : UInt256.Zero;
         f.Gas = gas + r.GasLeft;
         return EvmStatus.Success;
     }
 
-    private EvmStatus OpCreate(EvmFrame f, ref UInt256 s, ref int sp, bool isCreate2)
+    /// <summary>
+    /// CREATE / CREATE2 with the value at <paramref name="top"/> and the other operands below it; the new address
+    /// (or zero) is written where the last operand was.
+    /// </summary>
+    private EvmStatus OpCreate(EvmFrame f, ref UInt256 top, bool isCreate2)
     {
         if (f.IsStatic)
         {
@@ -89,19 +104,20 @@ internal sealed partial class EvmInterpreter
         }
 
         long gas = f.Gas;
-        UInt256 value = Unsafe.Add(ref s, sp - 1);
-        UInt256 off = Unsafe.Add(ref s, sp - 2);
-        UInt256 len = Unsafe.Add(ref s, sp - 3);
-        UInt256 salt = isCreate2 ? Unsafe.Add(ref s, sp - 4) : default;
-        sp -= isCreate2 ? 4 : 3;
+        UInt256 value = top;
+        UInt256 off = Unsafe.Subtract(ref top, 1);
+        UInt256 len = Unsafe.Subtract(ref top, 2);
+        UInt256 salt = isCreate2 ? Unsafe.Subtract(ref top, 3) : default;
+        ref UInt256 result = ref Unsafe.Subtract(ref top, isCreate2 ? 3 : 2);
 
         // EIP-3860: init code over the limit is an exceptional halt.
         if (!len.FitsInUInt64 || len.U0 > GasCosts.MaxInitCodeSize)
         {
-            return len.FitsInUInt64 && len.U0 <= 0xFFFFFFFF && !f.Memory.Expand(ref gas, off, len) ? EvmStatus.OutOfGas : EvmStatus.InitCodeSizeExceeded;
+            return len.FitsInUInt64 && len.U0 <= 0xFFFFFFFF && f.Memory.Expand(gas, off, len) < 0 ? EvmStatus.OutOfGas : EvmStatus.InitCodeSizeExceeded;
         }
 
-        if (!f.Memory.Expand(ref gas, off, len))
+        gas = f.Memory.Expand(gas, off, len);
+        if (gas < 0)
         {
             return EvmStatus.OutOfGas;
         }
@@ -130,7 +146,7 @@ internal sealed partial class EvmInterpreter
             f.ReturnData = r.Output;
         }
 
-        Unsafe.Add(ref s, sp++) = r.IsSuccess ? FromAddress(newAddress) : UInt256.Zero;
+        result = r.IsSuccess ? FromAddress(newAddress) : UInt256.Zero;
         f.Gas = gas + r.GasLeft;
         return EvmStatus.Success;
     }
@@ -189,8 +205,7 @@ internal sealed partial class EvmInterpreter
             {
                 EvmFrame frame = new()
                 {
-                    Code = code,
-                    JumpMap = JumpDestinations.For(_state.GetCodeHash(codeAddress), code),
+                    Code = CodeInfo.For(_state.GetCodeHash(codeAddress), code),
                     Address = to,
                     Caller = caller,
                     Value = apparentValue,
@@ -266,8 +281,7 @@ internal sealed partial class EvmInterpreter
         {
             EvmFrame frame = new()
             {
-                Code = initCode,
-                JumpMap = JumpDestinations.Analyse(initCode),
+                Code = CodeInfo.Analyse(initCode),
                 Address = newAddress,
                 Caller = caller,
                 Value = value,

@@ -1,21 +1,25 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cere.Core;
 using Cere.Core.Crypto;
 using Cere.Core.Receipts;
 using Cere.Storage.State;
+using Cere.Vm.Interpreter;
 using Cere.Vm.Native;
 
 namespace Cere.Vm;
 
 /// <summary>
-/// The Cancun EVM interpreter for one transaction: a switch over opcodes with a constant-gas and stack-height
-/// table checked before each, stack on a pooled span, halts as return values.
+/// The Cancun EVM interpreter for one transaction: a switch over opcodes on analysed, zero-padded code, the stack as
+/// a pooled array worked on in place through references, halts as return values.
 /// </summary>
 /// <remarks>
-/// Sub-calls recurse on the CLR stack (bounded at 1024 frames); run transactions on a thread with a large stack
-/// (<see cref="EvmThread"/>).
+/// Untraced, static gas and stack bounds are checked once per basic block (<see cref="BlockCosts"/>); with an
+/// <see cref="ITxTracer"/> attached a separate instantiation of the loop checks them opcode by opcode, so the tracer
+/// sees exact gas before each opcode. Sub-calls recurse on the CLR stack (bounded at 1024 frames); run transactions
+/// on a thread with a large stack (<see cref="EvmThread"/>).
 /// </remarks>
 internal sealed partial class EvmInterpreter
 {
@@ -48,14 +52,15 @@ internal sealed partial class EvmInterpreter
 
     private CallResult RunFrame(EvmFrame f) => _tracer is null ? Run<TracingOff>(f) : Run<TracingOn>(f);
 
-    [SkipLocalsInit]
     private CallResult Run<TTracing>(EvmFrame f)
         where TTracing : struct, ITracing
     {
         UInt256[] stackArray = ArrayPool<UInt256>.Shared.Rent(StackLimit);
         try
         {
-            return Loop<TTracing>(f, stackArray);
+            // The loop returns only a status (no struct return buffer to keep in a register); gas and output are on the frame.
+            EvmStatus status = Loop<TTracing>(f, stackArray);
+            return status is EvmStatus.Success or EvmStatus.Revert ? new CallResult(status, f.Gas, f.Output) : Halt(status);
         }
         finally
         {
@@ -64,360 +69,265 @@ internal sealed partial class EvmInterpreter
         }
     }
 
-    private CallResult Halt(EvmStatus status) => new(status, 0, []);
+    private static CallResult Halt(EvmStatus status) => new(status, 0, []);
 
-    private CallResult Loop<TTracing>(EvmFrame f, UInt256[] stackArray)
+    // Why the stack and code are reached through Unsafe.Add without bounds checks:
+    // - stack: the rented array has at least 1024 items; untraced, the entry check of each block proves that no
+    //   instruction in it takes more items than are present or grows the stack past 1024 (BlockCosts); traced, the
+    //   same bounds are checked before every opcode. Handlers that push or pop a dynamic number of items do not exist.
+    // - code: CodeInfo pads 32 zero bytes before and 33 after the code; pc never exceeds the code length + 32
+    //   (a PUSH32 overrunning the end), so opcode reads and PUSH reads stay inside the padded array.
+    // - blocks: entries exist for every position up to the code length; blocks are entered only at 0, at a valid
+    //   JUMPDEST, or right after a block-ending instruction that is not itself PUSH data, all at most the length.
+    // Straight to fully optimised code: the loop is hot from its first call, and a tier-0 or OSR body of it is
+    // several times slower.
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private EvmStatus Loop<TTracing>(EvmFrame f, UInt256[] stackArray)
         where TTracing : struct, ITracing
     {
-        byte[] code = f.Code;
+        CodeInfo codeInfo = f.Code;
+        ref byte code = ref codeInfo.CodeStart;
+        int codeLength = codeInfo.Code.Length;
+        byte[] jumpMap = codeInfo.JumpMap;
+        ref long blocks = ref MemoryMarshal.GetArrayDataReference(codeInfo.Blocks);
         ref UInt256 s = ref MemoryMarshal.GetArrayDataReference(stackArray);
         int sp = 0;
         long gas = f.Gas;
         int pc = 0;
         EvmMemory mem = f.Memory;
-        long[] gasTable = OpcodeTable.Gas;
-        int[] inTable = OpcodeTable.In;
-        int[] growth = OpcodeTable.Growth;
-        bool[] defined = OpcodeTable.Defined;
+
+        if (typeof(TTracing) == typeof(TracingOff))
+        {
+            long entry = blocks;
+            gas -= entry & BlockCosts.GasMask;
+            if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+            {
+                return BlockFailure(entry, sp);
+            }
+        }
 
         while (true)
         {
-            byte op = pc < code.Length ? code[pc] : (byte)0x00;
+            byte op = Unsafe.Add(ref code, pc);
             if (typeof(TTracing) == typeof(TracingOn))
             {
                 _tracer!.OnOpcode(pc, op, gas, f.Depth, stackArray.AsSpan(0, sp));
-            }
+                if (!OpcodeTable.Defined[op])
+                {
+                    return EvmStatus.InvalidOpcode;
+                }
 
-            if (!defined[op])
-            {
-                return Halt(EvmStatus.InvalidOpcode);
-            }
+                if (sp < OpcodeTable.In[op])
+                {
+                    return EvmStatus.StackUnderflow;
+                }
 
-            if (sp < inTable[op])
-            {
-                return Halt(EvmStatus.StackUnderflow);
-            }
+                if (sp + OpcodeTable.Growth[op] > StackLimit)
+                {
+                    return EvmStatus.StackOverflow;
+                }
 
-            if (sp + growth[op] > StackLimit)
-            {
-                return Halt(EvmStatus.StackOverflow);
-            }
-
-            gas -= gasTable[op];
-            if (gas < 0)
-            {
-                return Halt(EvmStatus.OutOfGas);
+                gas -= OpcodeTable.Gas[op];
+                if (gas < 0)
+                {
+                    return EvmStatus.OutOfGas;
+                }
             }
 
             pc++;
             switch (op)
             {
                 case 0x00:
-                    return new CallResult(EvmStatus.Success, gas, []);
+                    f.Gas = gas;
+                    return EvmStatus.Success;
                 case 0x01:
-                    UInt256.Add(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Add(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x02:
-                    UInt256.Multiply(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Mul(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x03:
-                    UInt256.Subtract(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Sub(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x04:
-                    UInt256.Divide(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Div(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x05:
-                    UInt256.SignedDivide(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.SDiv(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x06:
-                    UInt256.Mod(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Mod(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x07:
-                    UInt256.SignedMod(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.SMod(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x08:
-                    UInt256.AddMod(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 3), out Unsafe.Add(ref s, sp - 3));
+                    StackArithmetic.AddMod(ref Unsafe.Add(ref s, sp - 1));
                     sp -= 2;
                     break;
                 case 0x09:
-                    UInt256.MulMod(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 3), out Unsafe.Add(ref s, sp - 3));
+                    StackArithmetic.MulMod(ref Unsafe.Add(ref s, sp - 1));
                     sp -= 2;
                     break;
                 case 0x0A:
-                {
-                    ref UInt256 e = ref Unsafe.Add(ref s, sp - 2);
-                    gas -= GasCosts.ExpByte * e.ByteLength; // EIP-160
+                    gas = StackArithmetic.Exp(ref Unsafe.Add(ref s, sp - 1), gas);
                     if (gas < 0)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return EvmStatus.OutOfGas;
                     }
 
-                    UInt256.Exp(Unsafe.Add(ref s, sp - 1), e, out UInt256 r);
-                    e = r;
                     sp--;
                     break;
-                }
-
                 case 0x0B:
-                    UInt256.SignExtend(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.SignExtend(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x10:
-                    Unsafe.Add(ref s, sp - 2) = UInt256.LessThan(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2)) ? UInt256.One : UInt256.Zero;
+                    StackArithmetic.Lt(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x11:
-                    Unsafe.Add(ref s, sp - 2) = UInt256.LessThan(Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 1)) ? UInt256.One : UInt256.Zero;
+                    StackArithmetic.Gt(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x12:
-                    Unsafe.Add(ref s, sp - 2) = UInt256.SignedLessThan(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2)) ? UInt256.One : UInt256.Zero;
+                    StackArithmetic.Slt(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x13:
-                    Unsafe.Add(ref s, sp - 2) = UInt256.SignedLessThan(Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 1)) ? UInt256.One : UInt256.Zero;
+                    StackArithmetic.Sgt(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x14:
-                    Unsafe.Add(ref s, sp - 2) = Unsafe.Add(ref s, sp - 1).Equals(Unsafe.Add(ref s, sp - 2)) ? UInt256.One : UInt256.Zero;
+                    StackArithmetic.Eq(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x15:
-                    Unsafe.Add(ref s, sp - 1) = Unsafe.Add(ref s, sp - 1).IsZero ? UInt256.One : UInt256.Zero;
+                    StackArithmetic.IsZero(ref Unsafe.Add(ref s, sp - 1));
                     break;
                 case 0x16:
-                    UInt256.And(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.And(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x17:
-                    UInt256.Or(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Or(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x18:
-                    UInt256.Xor(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Xor(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x19:
-                    UInt256.Not(Unsafe.Add(ref s, sp - 1), out Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Not(ref Unsafe.Add(ref s, sp - 1));
                     break;
                 case 0x1A:
-                    UInt256.Byte(Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Byte(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x1B:
-                    UInt256.LeftShift(Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 1), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Shl(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x1C:
-                    UInt256.RightShift(Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 1), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Shr(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x1D:
-                    UInt256.ArithmeticRightShift(Unsafe.Add(ref s, sp - 2), Unsafe.Add(ref s, sp - 1), out Unsafe.Add(ref s, sp - 2));
+                    StackArithmetic.Sar(ref Unsafe.Add(ref s, sp - 1));
                     sp--;
                     break;
                 case 0x20:
                 {
-                    ref UInt256 off = ref Unsafe.Add(ref s, sp - 1);
-                    ref UInt256 len = ref Unsafe.Add(ref s, sp - 2);
-                    if (!mem.Expand(ref gas, off, len) || !ChargeWords(ref gas, len, GasCosts.KeccakWord))
+                    f.Gas = gas;
+                    EvmStatus st = Keccak(f, ref Unsafe.Add(ref s, sp - 1));
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return st;
                     }
 
-                    Span<byte> h = stackalloc byte[32];
-                    Keccak256.Hash(len.IsZero ? [] : mem.Slice(off.U0, len.U0), h);
-                    len = new UInt256(h);
+                    gas = f.Gas;
                     sp--;
                     break;
                 }
 
                 case 0x30:
-                    Unsafe.Add(ref s, sp++) = FromAddress(f.Address);
+                case 0x32:
+                case 0x33:
+                case 0x38:
+                case 0x3A:
+                case 0x3D:
+                case 0x41:
+                case 0x42:
+                case 0x43:
+                case 0x44:
+                case 0x45:
+                case 0x46:
+                case 0x47:
+                case 0x48:
+                case 0x4A:
+                case 0x59:
+                    Unsafe.Add(ref s, sp) = Environment(f, op);
+                    sp++;
                     break;
                 case 0x31:
+                case 0x3B:
+                case 0x3F:
                 {
-                    ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    Address addr = ToAddress(a);
-                    if (!ChargeAccountAccess(ref gas, addr))
+                    f.Gas = gas;
+                    EvmStatus st = AccountQuery(f, ref Unsafe.Add(ref s, sp - 1), op);
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return st;
                     }
 
-                    a = _state.GetBalance(addr);
+                    gas = f.Gas;
                     break;
                 }
 
-                case 0x32:
-                    Unsafe.Add(ref s, sp++) = FromAddress(_origin);
-                    break;
-                case 0x33:
-                    Unsafe.Add(ref s, sp++) = FromAddress(f.Caller);
-                    break;
                 case 0x34:
-                    Unsafe.Add(ref s, sp++) = f.Value;
+                    Unsafe.Add(ref s, sp) = f.Value;
+                    sp++;
                     break;
                 case 0x35:
-                {
-                    ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    Span<byte> word = stackalloc byte[32];
-                    word.Clear();
-                    if (a.FitsInUInt64 && a.U0 < (ulong)f.Input.Length)
-                    {
-                        int start = (int)a.U0;
-                        f.Input.AsSpan(start, Math.Min(32, f.Input.Length - start)).CopyTo(word);
-                    }
-
-                    a = new UInt256(word);
+                    CallDataLoad(f.Input, ref Unsafe.Add(ref s, sp - 1));
                     break;
-                }
-
                 case 0x36:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)f.Input.Length);
+                    Unsafe.Add(ref s, sp) = new UInt256((ulong)f.Input.Length);
+                    sp++;
                     break;
                 case 0x37:
                 case 0x39:
-                {
-                    UInt256 memOff = Unsafe.Add(ref s, sp - 1);
-                    UInt256 srcOff = Unsafe.Add(ref s, sp - 2);
-                    UInt256 len = Unsafe.Add(ref s, sp - 3);
-                    sp -= 3;
-                    if (!mem.Expand(ref gas, memOff, len) || !ChargeWords(ref gas, len, GasCosts.CopyWord))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    CopyPadded(mem, memOff, len, op == 0x37 ? f.Input : code, srcOff);
-                    break;
-                }
-
-                case 0x38:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)code.Length);
-                    break;
-                case 0x3A:
-                    Unsafe.Add(ref s, sp++) = _gasPrice;
-                    break;
-                case 0x3B:
-                {
-                    ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    Address addr = ToAddress(a);
-                    if (!ChargeAccountAccess(ref gas, addr))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    a = new UInt256((ulong)_state.GetCode(addr).Length);
-                    break;
-                }
-
                 case 0x3C:
-                {
-                    Address addr = ToAddress(Unsafe.Add(ref s, sp - 1));
-                    UInt256 memOff = Unsafe.Add(ref s, sp - 2);
-                    UInt256 srcOff = Unsafe.Add(ref s, sp - 3);
-                    UInt256 len = Unsafe.Add(ref s, sp - 4);
-                    sp -= 4;
-                    if (!mem.Expand(ref gas, memOff, len) || !ChargeWords(ref gas, len, GasCosts.CopyWord) || !ChargeAccountAccess(ref gas, addr))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    CopyPadded(mem, memOff, len, _state.GetCode(addr), srcOff);
-                    break;
-                }
-
-                case 0x3D:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)f.ReturnData.Length);
-                    break;
                 case 0x3E:
+                case 0x5E:
                 {
-                    UInt256 memOff = Unsafe.Add(ref s, sp - 1);
-                    UInt256 srcOff = Unsafe.Add(ref s, sp - 2);
-                    UInt256 len = Unsafe.Add(ref s, sp - 3);
-                    sp -= 3;
-
-                    // EIP-211: reading past the end of the return data is an exceptional halt.
-                    if (!srcOff.FitsInUInt64 || !len.FitsInUInt64 || srcOff.U0 + len.U0 < srcOff.U0 || srcOff.U0 + len.U0 > (ulong)f.ReturnData.Length)
+                    int pops = op == 0x3C ? 4 : 3;
+                    f.Gas = gas;
+                    EvmStatus st = Copy(f, ref Unsafe.Add(ref s, sp - 1), op);
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.ReturnDataOutOfBounds);
+                        return st;
                     }
 
-                    if (!mem.Expand(ref gas, memOff, len) || !ChargeWords(ref gas, len, GasCosts.CopyWord))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    CopyPadded(mem, memOff, len, f.ReturnData, srcOff);
-                    break;
-                }
-
-                case 0x3F:
-                {
-                    ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    Address addr = ToAddress(a);
-                    if (!ChargeAccountAccess(ref gas, addr))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    // EIP-1052 + EIP-161: zero for a non-existent or empty account.
-                    a = _state.IsEmpty(addr) ? UInt256.Zero : new UInt256(_state.GetCodeHash(addr).Bytes);
+                    gas = f.Gas;
+                    sp -= pops;
                     break;
                 }
 
                 case 0x40:
-                {
-                    ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    long current = _block.Number;
-                    if (a.FitsInUInt64 && a.U0 < (ulong)current && (ulong)current - a.U0 <= 256 && _block.BlockHashes is not null)
-                    {
-                        a = new UInt256(_block.BlockHashes((long)a.U0).Bytes);
-                    }
-                    else
-                    {
-                        a = UInt256.Zero;
-                    }
-
-                    break;
-                }
-
-                case 0x41:
-                    Unsafe.Add(ref s, sp++) = FromAddress(_block.Coinbase);
-                    break;
-                case 0x42:
-                    Unsafe.Add(ref s, sp++) = new UInt256(_block.Timestamp);
-                    break;
-                case 0x43:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)_block.Number);
-                    break;
-                case 0x44:
-                    Unsafe.Add(ref s, sp++) = new UInt256(_block.PrevRandao.Bytes);
-                    break;
-                case 0x45:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)_block.GasLimit);
-                    break;
-                case 0x46:
-                    Unsafe.Add(ref s, sp++) = new UInt256(_block.ChainId);
-                    break;
-                case 0x47:
-                    Unsafe.Add(ref s, sp++) = _state.GetBalance(f.Address);
-                    break;
-                case 0x48:
-                    Unsafe.Add(ref s, sp++) = _block.BaseFee;
+                    BlockHash(ref Unsafe.Add(ref s, sp - 1));
                     break;
                 case 0x49:
                     // EIP-4844 BLOBHASH: this chain carries no blob transactions, so every index is out of range.
-                    Unsafe.Add(ref s, sp - 1) = UInt256.Zero;
-                    break;
-                case 0x4A:
-                    Unsafe.Add(ref s, sp++) = _block.BlobBaseFee;
+                    Unsafe.Add(ref s, sp - 1) = default;
                     break;
                 case 0x50:
                     sp--;
@@ -425,211 +335,296 @@ internal sealed partial class EvmInterpreter
                 case 0x51:
                 {
                     ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    if (!mem.Expand(ref gas, a, 32))
+                    if (!mem.Covers(a, 32))
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        gas = ExpandWord(mem, a, gas, 32);
+                        if (gas < 0)
+                        {
+                            return EvmStatus.OutOfGas;
+                        }
                     }
 
-                    a = new UInt256(mem.Slice(a.U0, 32));
+                    a = mem.ReadWord(a.U0);
                     break;
                 }
 
                 case 0x52:
                 {
-                    UInt256 off = Unsafe.Add(ref s, sp - 1);
-                    if (!mem.Expand(ref gas, off, 32))
+                    ref UInt256 off = ref Unsafe.Add(ref s, sp - 1);
+                    if (!mem.Covers(off, 32))
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        gas = ExpandWord(mem, off, gas, 32);
+                        if (gas < 0)
+                        {
+                            return EvmStatus.OutOfGas;
+                        }
                     }
 
-                    Unsafe.Add(ref s, sp - 2).WriteBigEndian(mem.Slice(off.U0, 32));
+                    mem.WriteWord(off.U0, Unsafe.Add(ref s, sp - 2));
                     sp -= 2;
                     break;
                 }
 
                 case 0x53:
                 {
-                    UInt256 off = Unsafe.Add(ref s, sp - 1);
-                    if (!mem.Expand(ref gas, off, 1))
+                    f.Gas = gas;
+                    EvmStatus st = MStore8(f, ref Unsafe.Add(ref s, sp - 1));
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return st;
                     }
 
-                    mem.Slice(off.U0, 1)[0] = (byte)Unsafe.Add(ref s, sp - 2).U0;
+                    gas = f.Gas;
                     sp -= 2;
                     break;
                 }
 
                 case 0x54:
                 {
-                    ref UInt256 slot = ref Unsafe.Add(ref s, sp - 1);
-                    gas -= _sub.WarmSlot(f.Address, slot) ? GasCosts.ColdSload : GasCosts.WarmAccess;
-                    if (gas < 0)
+                    f.Gas = gas;
+                    EvmStatus st = SLoad(f, ref Unsafe.Add(ref s, sp - 1));
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return st;
                     }
 
-                    slot = _state.GetStorage(f.Address, slot);
+                    gas = f.Gas;
                     break;
                 }
 
                 case 0x55:
                 {
-                    if (f.IsStatic)
-                    {
-                        return Halt(EvmStatus.StaticStateChange);
-                    }
-
-                    UInt256 slot = Unsafe.Add(ref s, sp - 1);
-                    UInt256 value = Unsafe.Add(ref s, sp - 2);
-                    sp -= 2;
-                    EvmStatus st = SStore(f.Address, slot, value, ref gas);
+                    f.Gas = gas;
+                    EvmStatus st = SStoreOp(f, ref Unsafe.Add(ref s, sp - 1));
                     if (st != EvmStatus.Success)
                     {
-                        return Halt(st);
+                        return st;
                     }
 
+                    gas = f.Gas;
+                    sp -= 2;
+                    if (typeof(TTracing) == typeof(TracingOff))
+                    {
+                        long entry = Unsafe.Add(ref blocks, pc);
+                        gas -= entry & BlockCosts.GasMask;
+                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        {
+                            return BlockFailure(entry, sp);
+                        }
+                    }
                     break;
                 }
 
                 case 0x56:
                 {
-                    if (!JumpDestinations.IsValid(f.JumpMap, code.Length, Unsafe.Add(ref s, sp - 1)))
+                    ref UInt256 target = ref Unsafe.Add(ref s, sp - 1);
+                    if (!JumpDestinations.IsValid(jumpMap, codeLength, target))
                     {
-                        return Halt(EvmStatus.BadJumpDestination);
+                        return EvmStatus.BadJumpDestination;
                     }
 
-                    pc = (int)Unsafe.Add(ref s, sp - 1).U0;
+                    pc = (int)target.U0;
                     sp--;
+                    if (typeof(TTracing) == typeof(TracingOff))
+                    {
+                        long entry = Unsafe.Add(ref blocks, pc);
+                        gas -= entry & BlockCosts.GasMask;
+                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        {
+                            return BlockFailure(entry, sp);
+                        }
+                    }
                     break;
                 }
 
                 case 0x57:
                 {
-                    if (!Unsafe.Add(ref s, sp - 2).IsZero)
+                    sp -= 2;
+                    if (!Unsafe.Add(ref s, sp).IsZero)
                     {
-                        if (!JumpDestinations.IsValid(f.JumpMap, code.Length, Unsafe.Add(ref s, sp - 1)))
+                        ref UInt256 target = ref Unsafe.Add(ref s, sp + 1);
+                        if (!JumpDestinations.IsValid(jumpMap, codeLength, target))
                         {
-                            return Halt(EvmStatus.BadJumpDestination);
+                            return EvmStatus.BadJumpDestination;
                         }
 
-                        pc = (int)Unsafe.Add(ref s, sp - 1).U0;
+                        pc = (int)target.U0;
                     }
 
-                    sp -= 2;
+                    if (typeof(TTracing) == typeof(TracingOff))
+                    {
+                        long entry = Unsafe.Add(ref blocks, pc);
+                        gas -= entry & BlockCosts.GasMask;
+                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        {
+                            return BlockFailure(entry, sp);
+                        }
+                    }
                     break;
                 }
 
                 case 0x58:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)(pc - 1));
-                    break;
-                case 0x59:
-                    Unsafe.Add(ref s, sp++) = new UInt256(mem.Size);
+                    Unsafe.Add(ref s, sp) = new UInt256((ulong)(pc - 1));
+                    sp++;
                     break;
                 case 0x5A:
-                    Unsafe.Add(ref s, sp++) = new UInt256((ulong)gas);
+                    Unsafe.Add(ref s, sp) = new UInt256((ulong)gas);
+                    sp++;
+                    if (typeof(TTracing) == typeof(TracingOff))
+                    {
+                        long entry = Unsafe.Add(ref blocks, pc);
+                        gas -= entry & BlockCosts.GasMask;
+                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        {
+                            return BlockFailure(entry, sp);
+                        }
+                    }
                     break;
                 case 0x5B:
                     break;
                 case 0x5C:
-                    Unsafe.Add(ref s, sp - 1) = _state.GetTransientStorage(f.Address, Unsafe.Add(ref s, sp - 1));
+                    TLoad(f, ref Unsafe.Add(ref s, sp - 1));
                     break;
                 case 0x5D:
-                    if (f.IsStatic)
-                    {
-                        return Halt(EvmStatus.StaticStateChange);
-                    }
-
-                    _state.SetTransientStorage(f.Address, Unsafe.Add(ref s, sp - 1), Unsafe.Add(ref s, sp - 2));
-                    sp -= 2;
-                    break;
-                case 0x5E:
                 {
-                    // EIP-5656 MCOPY: memory covers the larger of the two ranges.
-                    UInt256 dst = Unsafe.Add(ref s, sp - 1);
-                    UInt256 src = Unsafe.Add(ref s, sp - 2);
-                    UInt256 len = Unsafe.Add(ref s, sp - 3);
-                    sp -= 3;
-                    if (!mem.Expand(ref gas, dst, len) || !mem.Expand(ref gas, src, len) || !ChargeWords(ref gas, len, GasCosts.CopyWord))
+                    EvmStatus st = TStore(f, ref Unsafe.Add(ref s, sp - 1));
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return st;
                     }
 
-                    if (!len.IsZero)
-                    {
-                        mem.Slice(src.U0, len.U0).CopyTo(mem.Slice(dst.U0, len.U0));
-                    }
-
+                    sp -= 2;
                     break;
                 }
 
                 case 0x5F:
-                    Unsafe.Add(ref s, sp++) = UInt256.Zero;
+                    Unsafe.Add(ref s, sp) = default;
+                    sp++;
                     break;
-                case >= 0x60 and <= 0x7F:
+                case 0x60:
+                    Unsafe.Add(ref s, sp) = new UInt256(Unsafe.Add(ref code, pc));
+                    sp++;
+                    pc++;
+                    break;
+                case 0x61:
+                    Unsafe.Add(ref s, sp) = new UInt256(BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref code, pc))));
+                    sp++;
+                    pc += 2;
+                    break;
+                case 0x62:
+                case 0x63:
+                case 0x64:
+                case 0x65:
+                case 0x66:
+                case 0x67:
                 {
                     int n = op - 0x5F;
-                    int avail = Math.Max(0, Math.Min(n, code.Length - pc));
-                    if (avail == n)
-                    {
-                        Unsafe.Add(ref s, sp++) = new UInt256(code.AsSpan(pc, n));
-                    }
-                    else
-                    {
-                        // PUSH data running past the end of the code reads as zero bytes on the right.
-                        Span<byte> padded = stackalloc byte[32];
-                        padded.Clear();
-                        code.AsSpan(pc, avail).CopyTo(padded[(32 - n)..]);
-                        Unsafe.Add(ref s, sp++) = new UInt256(padded);
-                    }
-
+                    Unsafe.Add(ref s, sp) = new UInt256(ReadBigEndian64(ref code, pc) >> (64 - (8 * n)));
+                    sp++;
                     pc += n;
                     break;
                 }
 
-                case >= 0x80 and <= 0x8F:
-                    Unsafe.Add(ref s, sp) = Unsafe.Add(ref s, sp - (op - 0x7F));
-                    sp++;
-                    break;
-                case >= 0x90 and <= 0x9F:
+                case 0x68:
+                case 0x69:
+                case 0x6A:
+                case 0x6B:
+                case 0x6C:
+                case 0x6D:
+                case 0x6E:
+                case 0x6F:
+                case 0x70:
+                case 0x71:
+                case 0x72:
+                case 0x73:
+                case 0x74:
+                case 0x75:
+                case 0x76:
+                case 0x77:
+                case 0x78:
+                case 0x79:
+                case 0x7A:
+                case 0x7B:
+                case 0x7C:
+                case 0x7D:
+                case 0x7E:
                 {
-                    ref UInt256 top = ref Unsafe.Add(ref s, sp - 1);
-                    ref UInt256 other = ref Unsafe.Add(ref s, sp - 2 - (op - 0x90));
-                    (top, other) = (other, top);
+                    int n = op - 0x5F;
+                    Unsafe.Add(ref s, sp) = PushWide(ref code, pc, n);
+                    sp++;
+                    pc += n;
                     break;
                 }
 
-                case >= 0xA0 and <= 0xA4:
+                case 0x7F:
+                    Unsafe.Add(ref s, sp) = new UInt256(
+                        ReadBigEndian64(ref code, pc + 24),
+                        ReadBigEndian64(ref code, pc + 16),
+                        ReadBigEndian64(ref code, pc + 8),
+                        ReadBigEndian64(ref code, pc));
+                    sp++;
+                    pc += 32;
+                    break;
+                case 0x80:
+                case 0x81:
+                case 0x82:
+                case 0x83:
+                case 0x84:
+                case 0x85:
+                case 0x86:
+                case 0x87:
+                case 0x88:
+                case 0x89:
+                case 0x8A:
+                case 0x8B:
+                case 0x8C:
+                case 0x8D:
+                case 0x8E:
+                case 0x8F:
+                    Unsafe.Add(ref s, sp) = Unsafe.Add(ref s, sp - (op - 0x7F));
+                    sp++;
+                    break;
+                case 0x90:
+                case 0x91:
+                case 0x92:
+                case 0x93:
+                case 0x94:
+                case 0x95:
+                case 0x96:
+                case 0x97:
+                case 0x98:
+                case 0x99:
+                case 0x9A:
+                case 0x9B:
+                case 0x9C:
+                case 0x9D:
+                case 0x9E:
+                case 0x9F:
                 {
-                    if (f.IsStatic)
-                    {
-                        return Halt(EvmStatus.StaticStateChange);
-                    }
+                    ref UInt256 top = ref Unsafe.Add(ref s, sp - 1);
+                    ref UInt256 other = ref Unsafe.Add(ref s, sp - 2 - (op - 0x90));
+                    UInt256 t = top;
+                    top = other;
+                    other = t;
+                    break;
+                }
 
+                case 0xA0:
+                case 0xA1:
+                case 0xA2:
+                case 0xA3:
+                case 0xA4:
+                {
                     int topics = op - 0xA0;
-                    UInt256 off = Unsafe.Add(ref s, sp - 1);
-                    UInt256 len = Unsafe.Add(ref s, sp - 2);
-                    if (!mem.Expand(ref gas, off, len))
+                    f.Gas = gas;
+                    EvmStatus st = Log(f, ref Unsafe.Add(ref s, sp - 1), topics);
+                    if (st != EvmStatus.Success)
                     {
-                        return Halt(EvmStatus.OutOfGas);
+                        return st;
                     }
 
-                    gas -= GasCosts.LogData * (long)len.U0;
-                    if (gas < 0)
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    Hash256[] t = topics == 0 ? [] : new Hash256[topics];
-                    Span<byte> buf = stackalloc byte[32];
-                    for (int i = 0; i < topics; i++)
-                    {
-                        Unsafe.Add(ref s, sp - 3 - i).WriteBigEndian(buf);
-                        t[i] = new Hash256(buf);
-                    }
-
+                    gas = f.Gas;
                     sp -= 2 + topics;
-                    _sub.Logs.Add(new LogEntry(f.Address, t, len.IsZero ? [] : mem.Slice(off.U0, len.U0).ToArray()));
                     break;
                 }
 
@@ -637,13 +632,24 @@ internal sealed partial class EvmInterpreter
                 case 0xF5:
                 {
                     f.Gas = gas;
-                    EvmStatus st = OpCreate(f, ref s, ref sp, op == 0xF5);
-                    gas = f.Gas;
+                    bool isCreate2 = op == 0xF5;
+                    EvmStatus st = OpCreate(f, ref Unsafe.Add(ref s, sp - 1), isCreate2);
                     if (st != EvmStatus.Success)
                     {
-                        return Halt(st);
+                        return st;
                     }
 
+                    gas = f.Gas;
+                    sp -= isCreate2 ? 3 : 2;
+                    if (typeof(TTracing) == typeof(TracingOff))
+                    {
+                        long entry = Unsafe.Add(ref blocks, pc);
+                        gas -= entry & BlockCosts.GasMask;
+                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        {
+                            return BlockFailure(entry, sp);
+                        }
+                    }
                     break;
                 }
 
@@ -652,67 +658,66 @@ internal sealed partial class EvmInterpreter
                 case 0xF4:
                 case 0xFA:
                 {
+                    int pops = op is 0xF1 or 0xF2 ? 6 : 5;
                     f.Gas = gas;
-                    EvmStatus st = OpCall(f, ref s, ref sp, op);
-                    gas = f.Gas;
+                    EvmStatus st = OpCall(f, ref Unsafe.Add(ref s, sp - 1), op);
                     if (st != EvmStatus.Success)
                     {
-                        return Halt(st);
+                        return st;
                     }
 
+                    gas = f.Gas;
+                    sp -= pops;
+                    if (typeof(TTracing) == typeof(TracingOff))
+                    {
+                        long entry = Unsafe.Add(ref blocks, pc);
+                        gas -= entry & BlockCosts.GasMask;
+                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        {
+                            return BlockFailure(entry, sp);
+                        }
+                    }
                     break;
                 }
 
                 case 0xF3:
+                    return Return(f, ref Unsafe.Add(ref s, sp - 1), gas, EvmStatus.Success);
                 case 0xFD:
-                {
-                    UInt256 off = Unsafe.Add(ref s, sp - 1);
-                    UInt256 len = Unsafe.Add(ref s, sp - 2);
-                    if (!mem.Expand(ref gas, off, len))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    byte[] output = len.IsZero ? [] : mem.Slice(off.U0, len.U0).ToArray();
-                    return new CallResult(op == 0xF3 ? EvmStatus.Success : EvmStatus.Revert, gas, output);
-                }
-
+                    return Return(f, ref Unsafe.Add(ref s, sp - 1), gas, EvmStatus.Revert);
                 case 0xFF:
-                {
-                    if (f.IsStatic)
-                    {
-                        return Halt(EvmStatus.StaticStateChange);
-                    }
-
-                    Address beneficiary = ToAddress(Unsafe.Add(ref s, sp - 1));
-                    if (!SelfDestruct(f.Address, beneficiary, ref gas))
-                    {
-                        return Halt(EvmStatus.OutOfGas);
-                    }
-
-                    return new CallResult(EvmStatus.Success, gas, []);
-                }
-
+                    return SelfDestructOp(f, ref Unsafe.Add(ref s, sp - 1), gas);
                 default:
-                    return Halt(EvmStatus.InvalidOpcode);
+                    return EvmStatus.InvalidOpcode;
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ChargeWords(ref long gas, in UInt256 len, long perWord)
-    {
-        // The length was already bounded by the memory expansion that precedes every call of this.
-        gas -= perWord * (long)((len.U0 + 31) / 32);
-        return gas >= 0;
-    }
+    /// <summary>Why a block could not be entered: the stack check first, as opcode-by-opcode metering would find it.</summary>
+    private static EvmStatus BlockFailure(long entry, int sp) =>
+        sp < BlockCosts.Need(entry) ? EvmStatus.StackUnderflow
+        : sp + BlockCosts.Growth(entry) > StackLimit ? EvmStatus.StackOverflow
+        : EvmStatus.OutOfGas;
 
-    private bool ChargeAccountAccess(ref long gas, in Address addr)
-    {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static UInt256 Bool(bool value) => new(value ? 1UL : 0UL);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadBigEndian64(ref byte at, int offset) =>
+        BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, offset)));
+
+    /// <summary>A mask keeping the low <paramref name="bytes"/> bytes of a word (none for ≤ 0, all for ≥ 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong KeepLowBytes(int bytes) =>
+        bytes <= 0 ? 0UL : bytes >= 8 ? ulong.MaxValue : (1UL << (bytes * 8)) - 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long ChargeWords(long gas, in UInt256 len, long perWord) =>
+        // The length was already bounded by the memory expansion that precedes every call of this.
+        gas - (perWord * (long)((len.U0 + 31) / 32));
+
+    private long AccountAccessCost(in Address addr) =>
         // EIP-2929: the first access to an account in the transaction is cold.
-        gas -= _sub.WarmAccount(addr) ? GasCosts.ColdAccountAccess : GasCosts.WarmAccess;
-        return gas >= 0;
-    }
+        _sub.WarmAccount(addr) ? GasCosts.ColdAccountAccess : GasCosts.WarmAccess;
 
     private static void CopyPadded(EvmMemory mem, in UInt256 memOff, in UInt256 len, byte[] source, in UInt256 srcOff)
     {
@@ -725,6 +730,7 @@ internal sealed partial class EvmInterpreter
         mem.WritePadded(memOff.U0, len.U0, src);
     }
 
+    [SkipLocalsInit]
     internal static Address ToAddress(in UInt256 v)
     {
         Span<byte> b = stackalloc byte[32];
@@ -734,14 +740,9 @@ internal sealed partial class EvmInterpreter
 
     internal static UInt256 FromAddress(in Address a) => new(a.Bytes);
 
-    private EvmStatus SStore(in Address addr, in UInt256 slot, in UInt256 value, ref long gas)
+    /// <summary>SSTORE after the EIP-2200 sentry check: charges, records refunds and writes; returns the gas left.</summary>
+    private long SStore(in Address addr, in UInt256 slot, in UInt256 value, long gas)
     {
-        // EIP-2200: SSTORE needs more than the call stipend left.
-        if (gas <= GasCosts.SstoreSentry)
-        {
-            return EvmStatus.OutOfGas;
-        }
-
         long cost = 0;
         if (_sub.WarmSlot(addr, slot))
         {
@@ -796,15 +797,16 @@ internal sealed partial class EvmInterpreter
         gas -= cost;
         if (gas < 0)
         {
-            return EvmStatus.OutOfGas;
+            return gas;
         }
 
         _state.SetStorage(addr, slot, value);
         _tracer?.OnStorageChange(addr, slot, value);
-        return EvmStatus.Success;
+        return gas;
     }
 
-    private bool SelfDestruct(in Address self, in Address beneficiary, ref long gas)
+    /// <summary>SELFDESTRUCT: charges, moves the balance and (EIP-6780) marks a same-transaction account; returns the gas left.</summary>
+    private long SelfDestruct(in Address self, in Address beneficiary, long gas)
     {
         if (_sub.WarmAccount(beneficiary))
         {
@@ -819,7 +821,7 @@ internal sealed partial class EvmInterpreter
 
         if (gas < 0)
         {
-            return false;
+            return gas;
         }
 
         // EIP-6780: the balance always moves; the account is only removed if it was created in this transaction.
@@ -836,6 +838,6 @@ internal sealed partial class EvmInterpreter
             }
         }
 
-        return true;
+        return gas;
     }
 }

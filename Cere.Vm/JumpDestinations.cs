@@ -1,32 +1,11 @@
-using System.Collections.Concurrent;
 using Cere.Core;
 
 namespace Cere.Vm;
 
-/// <summary>JUMPDEST analysis: a bitmap of valid jump targets (JUMPDEST bytes not inside PUSH data), cached per code hash.</summary>
+/// <summary>JUMPDEST analysis: a bitmap of valid jump targets (JUMPDEST bytes not inside PUSH data); CodeInfo caches it per code hash.</summary>
 internal static class JumpDestinations
 {
-    private const int MaxCached = 50_000;
-    private static readonly ConcurrentDictionary<Hash256, byte[]> Cache = new();
-
-    /// <summary>The bitmap for deployed code (cached by its hash).</summary>
-    public static byte[] For(in Hash256 codeHash, byte[] code)
-    {
-        if (Cache.TryGetValue(codeHash, out byte[]? map))
-        {
-            return map;
-        }
-
-        map = Analyse(code);
-        if (Cache.Count < MaxCached)
-        {
-            Cache.TryAdd(codeHash, map);
-        }
-
-        return map;
-    }
-
-    /// <summary>Analyses code (init code is analysed each time: it has no stored hash).</summary>
+    /// <summary>The bitmap of valid jump targets in <paramref name="code"/>.</summary>
     public static byte[] Analyse(ReadOnlySpan<byte> code)
     {
         byte[] map = new byte[(code.Length + 8) / 8];
