@@ -51,32 +51,49 @@ public sealed class BlockProcessor
     }
 
     /// <summary>Validates and executes <paramref name="block"/> on its parent's state and commits it as the new head.</summary>
+    /// <remarks>Importing the current head again changes nothing and returns its stored receipts.</remarks>
     /// <exception cref="InvalidBlockException">The first rule the block breaks.</exception>
     public Receipt[] Import(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
         lock (_importLock)
         {
-            BlockHeader h = block.Header;
-            BlockHeader head = _chain.Head;
-            BlockHeader parent = (h.ParentHash == head.Hash ? head : _chain.Blocks.ReadHeader(h.ParentHash))
-                ?? throw new InvalidBlockException($"unknown parent {h.ParentHash} of block {h.Number} {h.Hash}");
-            HeaderValidator.Validate(h, parent, _chain.Spec, _chain.Forks);
-            ValidateBody(block);
+            if (block.Hash == _chain.Head.Hash && _chain.Blocks.ReadReceipts(block.Hash) is Receipt[] stored)
+            {
+                return stored;
+            }
 
-            (Receipt[] receipts, WorldState state) = EvmExecutor.RunOnEvmThread(() => Execute(block, parent));
+            ValidatedBlock v = Validate(block);
             try
             {
-                _chain.Commit(block, receipts, state);
+                _chain.Commit(block, v.Receipts, v.State);
             }
             catch (InvalidOperationException e)
             {
-                // Validation above makes this unreachable unless the store changed underneath; report it as the block's fault.
-                throw new InvalidBlockException($"block {h.Number} {h.Hash} cannot be committed: {e.Message}", e);
+                // Validation makes this unreachable unless the store changed underneath; report it as the block's fault.
+                throw new InvalidBlockException($"block {block.Number} {block.Hash} cannot be committed: {e.Message}", e);
             }
 
-            return receipts;
+            return v.Receipts;
         }
+    }
+
+    /// <summary>
+    /// Every check of <see cref="Import(Block)"/> without the commit: the header against its stored parent, the
+    /// body against the header, and execution on the parent's state (which the result holds, uncommitted).
+    /// </summary>
+    /// <exception cref="InvalidBlockException">The first rule the block breaks.</exception>
+    public ValidatedBlock Validate(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        BlockHeader h = block.Header;
+        BlockHeader head = _chain.Head;
+        BlockHeader parent = (h.ParentHash == head.Hash ? head : _chain.Blocks.ReadHeader(h.ParentHash))
+            ?? throw new InvalidBlockException($"unknown parent {h.ParentHash} of block {h.Number} {h.Hash}");
+        HeaderValidator.Validate(h, parent, _chain.Spec, _chain.Forks);
+        ValidateBody(block);
+        (Receipt[] receipts, WorldState state) = EvmExecutor.RunOnEvmThread(() => Execute(block, parent));
+        return new ValidatedBlock(block, parent, receipts, state);
     }
 
     private void ValidateBody(Block block)
