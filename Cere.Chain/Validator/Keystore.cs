@@ -55,7 +55,7 @@ public static class Keystore
         byte[] salt = RandomNumberGenerator.GetBytes(SaltLength);
         byte[] iv = RandomNumberGenerator.GetBytes(IvLength);
         byte[] passwordBytes = Encoding.UTF8.GetBytes(password);
-        byte[] derived = Org.BouncyCastle.Crypto.Generators.SCrypt.Generate(passwordBytes, salt, scrypt.N, scrypt.R, scrypt.P, DerivedKeyLength);
+        byte[] derived = Scrypt.DeriveKey(passwordBytes, salt, scrypt.N, scrypt.R, scrypt.P, DerivedKeyLength);
         byte[] secret = key.ToArray();
         byte[] ciphertext = new byte[secret.Length];
         try
@@ -244,7 +244,7 @@ public static class Keystore
         try
         {
             return kdf.IsScrypt
-                ? Org.BouncyCastle.Crypto.Generators.SCrypt.Generate(passwordBytes, kdf.Salt, kdf.N, kdf.R, kdf.P, kdf.DkLen)
+                ? Scrypt.DeriveKey(passwordBytes, kdf.Salt, kdf.N, kdf.R, kdf.P, kdf.DkLen)
                 : Rfc2898DeriveBytes.Pbkdf2(passwordBytes, kdf.Salt, kdf.C, HashAlgorithmName.SHA256, kdf.DkLen);
         }
         finally

@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Security.Cryptography;
+
+namespace Cere.Chain.ValidatorKeys;
+
+/// <summary>
+/// The scrypt key derivation function (RFC 7914): PBKDF2-HMAC-SHA256, then ROMix with BlockMix over Salsa20/8 on each of
+/// the p blocks, then PBKDF2 again.
+/// </summary>
+/// <remarks>
+/// Our own because BouncyCastle's enforces RFC 7914's "N &lt; 2^(128·r/8)", which rejects N = 2^18 with r = 1, the
+/// parameters of the Web3 Secret Storage scrypt test vector; geth (golang.org/x/crypto/scrypt) and ethers accept them.
+/// The caller bounds N, r and p (the memory is 128·N·r bytes).
+/// </remarks>
+internal static class Scrypt
+{
+    /// <summary>Derives <paramref name="dkLen"/> bytes. <paramref name="n"/> must be a power of two above 1; r and p at least 1.</summary>
+    public static byte[] DeriveKey(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int n, int r, int p, int dkLen)
+    {
+        if (n < 2 || !BitOperations.IsPow2(n) || r < 1 || p < 1 || dkLen < 1)
+        {
+            throw new ArgumentException($"scrypt needs n a power of two above 1, r ≥ 1, p ≥ 1 and dkLen ≥ 1; got n={n}, r={r}, p={p}, dkLen={dkLen}");
+        }
+
+        int blockBytes = 128 * r;
+        byte[] b = new byte[checked(blockBytes * p)];
+        Rfc2898DeriveBytes.Pbkdf2(password, salt, b, 1, HashAlgorithmName.SHA256);
+
+        int words = 32 * r;
+        uint[] x = new uint[words];
+        uint[] y = new uint[words];
+        uint[] v = new uint[checked(words * n)];
+        try
+        {
+            for (int i = 0; i < p; i++)
+            {
+                Span<byte> chunk = b.AsSpan(i * blockBytes, blockBytes);
+                for (int w = 0; w < words; w++)
+                {
+                    x[w] = BinaryPrimitives.ReadUInt32LittleEndian(chunk.Slice(w * 4));
+                }
+
+                RoMix(x, y, v, n, r);
+                for (int w = 0; w < words; w++)
+                {
+                    BinaryPrimitives.WriteUInt32LittleEndian(chunk.Slice(w * 4), x[w]);
+                }
+            }
+
+            byte[] dk = new byte[dkLen];
+            Rfc2898DeriveBytes.Pbkdf2(password, b, dk, 1, HashAlgorithmName.SHA256);
+            return dk;
+        }
+        finally
+        {
+            // The blocks are password-derived secrets.
+            CryptographicOperations.ZeroMemory(b);
+            Array.Clear(x);
+            Array.Clear(y);
+            Array.Clear(v);
+        }
+    }
+
+    // RFC 7914 §5: fill V with the successive BlockMix outputs, then mix in N data-dependent entries of V.
+    private static void RoMix(uint[] x, uint[] y, uint[] v, int n, int r)
+    {
+        int words = 32 * r;
+        for (int i = 0; i < n; i++)
+        {
+            x.AsSpan().CopyTo(v.AsSpan(i * words, words));
+            BlockMix(x, y, r);
+        }
+
+        int last = (2 * r - 1) * 16;
+        uint mask = (uint)(n - 1);
+        for (int i = 0; i < n; i++)
+        {
+            // Integerify: the first word of the last 64-byte block, little-endian; n ≤ 2^31 so the low word suffices.
+            int j = (int)(x[last] & mask);
+            Span<uint> vj = v.AsSpan(j * words, words);
+            for (int w = 0; w < words; w++)
+            {
+                x[w] ^= vj[w];
+            }
+
+            BlockMix(x, y, r);
+        }
+    }
+
+    // RFC 7914 §4: X = B[2r−1]; for each block, X = Salsa20/8(X ⊕ B[i]); even outputs first, then odd ones. Result in b.
+    private static void BlockMix(uint[] b, uint[] y, int r)
+    {
+        Span<uint> t = stackalloc uint[16];
+        b.AsSpan((2 * r - 1) * 16, 16).CopyTo(t);
+        for (int i = 0; i < 2 * r; i++)
+        {
+            ReadOnlySpan<uint> bi = b.AsSpan(i * 16, 16);
+            for (int w = 0; w < 16; w++)
+            {
+                t[w] ^= bi[w];
+            }
+
+            Salsa208(t);
+            int dest = (i & 1) == 0 ? (i / 2) * 16 : (r + i / 2) * 16;
+            t.CopyTo(y.AsSpan(dest, 16));
+        }
+
+        y.AsSpan(0, 32 * r).CopyTo(b);
+    }
+
+    // Salsa20/8 core (RFC 7914 §3): 4 double rounds of column then row quarter-rounds, then add the input.
+    private static void Salsa208(Span<uint> b)
+    {
+        uint x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], x4 = b[4], x5 = b[5], x6 = b[6], x7 = b[7];
+        uint x8 = b[8], x9 = b[9], x10 = b[10], x11 = b[11], x12 = b[12], x13 = b[13], x14 = b[14], x15 = b[15];
+        for (int i = 0; i < 8; i += 2)
+        {
+            x4 ^= BitOperations.RotateLeft(x0 + x12, 7);
+            x8 ^= BitOperations.RotateLeft(x4 + x0, 9);
+            x12 ^= BitOperations.RotateLeft(x8 + x4, 13);
+            x0 ^= BitOperations.RotateLeft(x12 + x8, 18);
+            x9 ^= BitOperations.RotateLeft(x5 + x1, 7);
+            x13 ^= BitOperations.RotateLeft(x9 + x5, 9);
+            x1 ^= BitOperations.RotateLeft(x13 + x9, 13);
+            x5 ^= BitOperations.RotateLeft(x1 + x13, 18);
+            x14 ^= BitOperations.RotateLeft(x10 + x6, 7);
+            x2 ^= BitOperations.RotateLeft(x14 + x10, 9);
+            x6 ^= BitOperations.RotateLeft(x2 + x14, 13);
+            x10 ^= BitOperations.RotateLeft(x6 + x2, 18);
+            x3 ^= BitOperations.RotateLeft(x15 + x11, 7);
+            x7 ^= BitOperations.RotateLeft(x3 + x15, 9);
+            x11 ^= BitOperations.RotateLeft(x7 + x3, 13);
+            x15 ^= BitOperations.RotateLeft(x11 + x7, 18);
+
+            x1 ^= BitOperations.RotateLeft(x0 + x3, 7);
+            x2 ^= BitOperations.RotateLeft(x1 + x0, 9);
+            x3 ^= BitOperations.RotateLeft(x2 + x1, 13);
+            x0 ^= BitOperations.RotateLeft(x3 + x2, 18);
+            x6 ^= BitOperations.RotateLeft(x5 + x4, 7);
+            x7 ^= BitOperations.RotateLeft(x6 + x5, 9);
+            x4 ^= BitOperations.RotateLeft(x7 + x6, 13);
+            x5 ^= BitOperations.RotateLeft(x4 + x7, 18);
+            x11 ^= BitOperations.RotateLeft(x10 + x9, 7);
+            x8 ^= BitOperations.RotateLeft(x11 + x10, 9);
+            x9 ^= BitOperations.RotateLeft(x8 + x11, 13);
+            x10 ^= BitOperations.RotateLeft(x9 + x8, 18);
+            x12 ^= BitOperations.RotateLeft(x15 + x14, 7);
+            x13 ^= BitOperations.RotateLeft(x12 + x15, 9);
+            x14 ^= BitOperations.RotateLeft(x13 + x12, 13);
+            x15 ^= BitOperations.RotateLeft(x14 + x13, 18);
+        }
+
+        b[0] += x0;
+        b[1] += x1;
+        b[2] += x2;
+        b[3] += x3;
+        b[4] += x4;
+        b[5] += x5;
+        b[6] += x6;
+        b[7] += x7;
+        b[8] += x8;
+        b[9] += x9;
+        b[10] += x10;
+        b[11] += x11;
+        b[12] += x12;
+        b[13] += x13;
+        b[14] += x14;
+        b[15] += x15;
+    }
+}
