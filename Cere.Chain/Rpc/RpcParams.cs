@@ -114,7 +114,9 @@ public readonly struct RpcParams
         JsonElement e = _array[index];
         if (e.ValueKind == JsonValueKind.String)
         {
-            return ParseBlockTag(e.GetString()!, index);
+            // execution-apis BlockNumberOrTagOrHash (geth's rpc.BlockNumberOrHash): a 32-byte hex string is a block hash.
+            string text = e.GetString()!;
+            return text.Length == 2 + (2 * Hash256.Size) ? BlockSelector.ByHash(new Hash256(ParseData(text, index)), false) : ParseBlockTag(text, index);
         }
 
         if (e.ValueKind == JsonValueKind.Object)

@@ -260,7 +260,45 @@ if (phase === "first") {
     assert.ok(byHash.some((l) => l.transactionHash === transfers[0].hash));
     assert.equal((await provider.getLogs({ address: state.token, fromBlock: 0, toBlock: state.deployBlock - 1 })).length, 0);
     assert.equal((await provider.getLogs({ address: state.token, topics: [ethers.id("Approval(address,address,uint256)")], fromBlock: 0 })).length, 0);
-    state.logs = all.map((e) => ({ transactionHash: e.transactionHash, index: e.index, blockHash: e.blockHash, blockNumber: e.blockNumber, data: e.data, topics: e.topics }));
+  });
+
+  await check("two transfers in one block: block-wide log indexes, cumulative gas, logs blooms", async () => {
+    // Nonce n+1 first (queued behind the gap), then n: both become pending together and are sealed in one block.
+    const n = await provider.getTransactionCount(alice.address, "pending");
+    const asAlice = tokenOf().connect(alice);
+    const second = await asAlice.transfer(carol.address, units(2), { nonce: n + 1, gasLimit: TGAS });
+    const first = await asAlice.transfer(carol.address, units(1), { nonce: n, gasLimit: TGAS });
+    const [r1, r2] = [await first.wait(), await second.wait()];
+    assert.equal(r1.blockHash, r2.blockHash, "both in one block");
+    assert.equal(r2.index, r1.index + 1);
+    assert.equal(r2.cumulativeGasUsed, r1.cumulativeGasUsed + r2.gasUsed);
+    assert.equal(r2.logs[0].index, r1.logs[0].index + 1, "log indexes run across the block, not per transaction");
+    const logs = await provider.getLogs({ blockHash: r1.blockHash, address: state.token });
+    assert.deepEqual(logs.map((l) => [l.transactionHash, l.index, l.transactionIndex]), [[r1.hash, r1.logs[0].index, r1.index], [r2.hash, r2.logs[0].index, r2.index]]);
+    // The 2048-bit bloom (yellow paper 4.3.1): 3 bits from keccak of the address and of each topic.
+    const inBloom = (bloom, item) => {
+      const h = ethers.getBytes(ethers.keccak256(item));
+      const b = ethers.getBytes(bloom);
+      return [0, 2, 4].every((i) => { const bit = ((h[i] << 8) | h[i + 1]) & 2047; return (b[255 - (bit >> 3)] & (1 << (bit & 7))) !== 0; });
+    };
+    const block = await provider.send("eth_getBlockByHash", [r1.blockHash, false]);
+    for (const bloom of [r1.logsBloom, block.logsBloom]) {
+      for (const item of [state.token, TRANSFER_TOPIC, ethers.zeroPadValue(alice.address, 32), ethers.zeroPadValue(carol.address, 32)]) {
+        assert.ok(inBloom(bloom, item), `${item} in bloom`);
+      }
+    }
+    transfers.push({ hash: r1.hash, from: alice.address, to: carol.address, value: units(1) }, { hash: r2.hash, from: alice.address, to: carol.address, value: units(2) });
+    state.sharedBlock = { hash: r1.blockHash, number: r1.blockNumber, txs: [r1.hash, r2.hash] };
+  });
+
+  await check("eth_getBlockReceipts by block hash, number and EIP-1898 object", async () => {
+    const { hash, number, txs } = need(state.sharedBlock, "two-transfers-in-one-block");
+    // execution-apis: the parameter is BlockNumberOrTagOrHash, so a plain 32-byte hash is valid.
+    for (const param of [ethers.toQuantity(number), { blockHash: hash }, hash]) {
+      const res = await rpc("eth_getBlockReceipts", [param]);
+      assert.ok(Array.isArray(res.result), `eth_getBlockReceipts(${JSON.stringify(param)}): ${JSON.stringify(res.error ?? res.result)}`);
+      assert.deepEqual(res.result.map((r) => r.transactionHash), txs);
+    }
   });
 
   await check("the WebSocket subscription delivered each Transfer live, in order", async () => {
@@ -339,9 +377,12 @@ if (phase === "first") {
   await check("state handed to the restarted phase", async () => {
     state.head = await provider.getBlockNumber();
     state.balances = {};
-    for (const w of [deployer, alice, bob]) state.balances[w.address] = (await tokenOf().balanceOf(w.address)).toString();
+    for (const w of [deployer, alice, bob, carol]) state.balances[w.address] = (await tokenOf().balanceOf(w.address)).toString();
     state.bobEth = (await provider.getBalance(bob.address, state.head)).toString();
     state.transfers = transfers.map((t) => ({ ...t, value: t.value.toString() }));
+    const all = await tokenOf().queryFilter(tokenOf().filters.Transfer(), state.deployBlock, state.head);
+    assert.equal(all.length, 1 + transfers.length);
+    state.logs = all.map((e) => ({ transactionHash: e.transactionHash, index: e.index, blockHash: e.blockHash, blockNumber: e.blockNumber, data: e.data, topics: e.topics }));
   });
   fs.writeFileSync(stateFile, JSON.stringify(state));
   await wsProvider.destroy();
@@ -389,11 +430,11 @@ if (phase === "first") {
       assert.equal(tx.nonce, nonce);
       const r = await tx.wait();
       assert.equal(r.status, 1);
-      assert.equal(await token.balanceOf(carol.address), units(7));
+      assert.equal(await token.balanceOf(carol.address), BigInt(saved.balances[carol.address]) + units(7));
       const [ev] = await waitFor(events, 1, 15000, "Transfer over WebSocket after the restart");
       assert.equal(ev.log.transactionHash, r.hash);
       assert.deepEqual([ev.from, ev.to, ev.value], [deployer.address, carol.address, units(7)]);
-      const logs = await token.queryFilter(token.filters.Transfer(null, carol.address), saved.deployBlock);
+      const logs = await token.queryFilter(token.filters.Transfer(null, carol.address), saved.head + 1);
       assert.deepEqual(logs.map((e) => e.transactionHash), [r.hash]);
     } finally {
       await wsProvider.destroy();
