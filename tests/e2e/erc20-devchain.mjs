@@ -87,6 +87,7 @@ if (phase === "first") {
   const transfers = []; // { hash, from, to, value } in the order sent
   const wsEvents = []; // Transfer events received over the WebSocket subscription
   const wsBlocks = [];
+  const httpEvents = []; // the same, through an HTTP filter (eth_newFilter / eth_getFilterChanges)
   const wsProvider = new ethers.WebSocketProvider(wsUrl, undefined, { staticNetwork: true });
 
   await check("chain id over HTTP and WebSocket", async () => {
@@ -144,6 +145,9 @@ if (phase === "first") {
     const live = new ethers.Contract(state.token, abi, wsProvider);
     await live.on("Transfer", (from, to, value, ev) => wsEvents.push({ from, to, value, log: ev.log }));
     await wsProvider.on("block", (n) => wsBlocks.push(n));
+    // Over HTTP ethers installs an eth_newFilter and polls eth_getFilterChanges on each new block.
+    const polled = new ethers.Contract(state.token, abi, provider);
+    await polled.on("Transfer", (from, to, value, ev) => httpEvents.push({ from, to, value, log: ev.log }));
     // eth_subscribe went out before this call on the same socket, and the node answers one socket in order.
     await wsProvider.send("eth_blockNumber", []);
     await new Promise((r) => setTimeout(r, 100)); // let a refusal's rejection surface
@@ -310,6 +314,14 @@ if (phase === "first") {
       assert.equal(got[i].log.topics[0], TRANSFER_TOPIC);
     }
     assert.ok(wsBlocks.length > 0, "newHeads delivered blocks");
+  });
+
+  await check("the HTTP filter (eth_newFilter, eth_getFilterChanges) delivered each Transfer, in order", async () => {
+    noUnhandled();
+    const got = await waitFor(httpEvents, transfers.length, 15000, "Transfer events through eth_getFilterChanges");
+    assert.deepEqual(got.map((e) => e.log.transactionHash), transfers.map((t) => t.hash));
+    assert.deepEqual(got.map((e) => [e.from, e.to, e.value]), transfers.map((t) => [t.from, t.to, t.value]));
+    await provider.removeAllListeners();
   });
 
   await check("replacement: +10% fees accepted, less refused as underpriced, the replacement is mined", async () => {
