@@ -66,8 +66,11 @@ public sealed class LogSearch
         return true;
     }
 
-    /// <summary>Appends the logs of one block that match <paramref name="filter"/> to <paramref name="into"/>.</summary>
-    public static void Collect(LogFilter filter, Block block, IReadOnlyList<Receipt> receipts, List<MatchedLog> into)
+    /// <summary>
+    /// Appends the logs of one block that match <paramref name="filter"/> to <paramref name="into"/>, marked
+    /// <paramref name="removed"/> for a block a reorganisation dropped.
+    /// </summary>
+    public static void Collect(LogFilter filter, Block block, IReadOnlyList<Receipt> receipts, List<MatchedLog> into, bool removed = false)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(block);
@@ -82,9 +85,37 @@ public sealed class LogSearch
             {
                 if (filter.Matches(logs[i]))
                 {
-                    into.Add(new MatchedLog(logs[i], block.Header, block.Transactions[tx].Hash, tx, logIndex));
+                    into.Add(new MatchedLog(logs[i], block.Header, block.Transactions[tx].Hash, tx, logIndex, removed));
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The blocks a reorganisation took out of the canonical chain: from <paramref name="oldHead"/> back to (not
+    /// including) <paramref name="ancestor"/>, oldest first, with their receipts (they stay stored by hash).
+    /// </summary>
+    public static List<(Block Block, Receipt[] Receipts)> DroppedBlocks(Blockchain chain, BlockHeader oldHead, BlockHeader ancestor)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(oldHead);
+        ArgumentNullException.ThrowIfNull(ancestor);
+        List<(Block, Receipt[])> dropped = [];
+        Hash256 hash = oldHead.Hash;
+        for (ulong n = oldHead.Number; n > ancestor.Number; n--)
+        {
+            Block? block = chain.Blocks.ReadBlock(hash);
+            Receipt[]? receipts = chain.Blocks.ReadReceipts(hash);
+            if (block is null || receipts is null)
+            {
+                break; // not stored: nothing to report for it or below
+            }
+
+            dropped.Add((block, receipts));
+            hash = block.Header.ParentHash;
+        }
+
+        dropped.Reverse();
+        return dropped;
     }
 }

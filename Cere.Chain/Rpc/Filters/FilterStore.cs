@@ -30,6 +30,7 @@ public sealed class FilterStore : IDisposable
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _time = time ?? TimeProvider.System;
         _chain.BlockCommitted += OnBlockCommitted;
+        _chain.Reorganised += OnReorganised;
         _pool.TransactionAdded += OnTransactionAdded;
     }
 
@@ -100,6 +101,7 @@ public sealed class FilterStore : IDisposable
     public void Dispose()
     {
         _chain.BlockCommitted -= OnBlockCommitted;
+        _chain.Reorganised -= OnReorganised;
         _pool.TransactionAdded -= OnTransactionAdded;
     }
 
@@ -162,6 +164,42 @@ public sealed class FilterStore : IDisposable
         {
             // The block is already committed; a filter bug must not fail the commit that raised the event.
             Console.Error.WriteLine($"filters for block {block.Number} failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    // Log filters get the logs of dropped blocks again with removed: true, as geth's do.
+    private void OnReorganised(BlockHeader oldHead, BlockHeader ancestor)
+    {
+        try
+        {
+            List<(Block Block, Receipt[] Receipts)>? dropped = null;
+            List<MatchedLog> matched = [];
+            foreach (InstalledFilter f in Snapshot())
+            {
+                if (f.Kind != FilterKind.Logs || f.Request is not { } request)
+                {
+                    continue;
+                }
+
+                dropped ??= LogSearch.DroppedBlocks(_chain, oldHead, ancestor);
+                matched.Clear();
+                foreach ((Block block, Receipt[] receipts) in dropped)
+                {
+                    if (InRange(request, block.Number))
+                    {
+                        LogSearch.Collect(request.Filter, block, receipts, matched, removed: true);
+                    }
+                }
+
+                foreach (MatchedLog m in matched)
+                {
+                    f.Add(m);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"filters after a reorganisation failed: {e.GetType().Name}: {e.Message}");
         }
     }
 

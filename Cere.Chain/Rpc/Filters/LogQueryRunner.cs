@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Cere.Chain.Blocks;
 using Cere.Chain.Logs;
-using Cere.Chain.Rpc.Modules;
 using Cere.Core.Blocks;
 using Cere.Core.Receipts;
 
@@ -91,18 +90,7 @@ public sealed class LogQueryRunner
     }
 
     /// <summary>Writes <paramref name="logs"/> as a JSON array of log objects.</summary>
-    public static void WriteLogs(Utf8JsonWriter w, List<MatchedLog> logs)
-    {
-        ArgumentNullException.ThrowIfNull(w);
-        ArgumentNullException.ThrowIfNull(logs);
-        w.WriteStartArray();
-        foreach (MatchedLog m in logs)
-        {
-            ChainJson.WriteLog(w, m.Log, m.Header, m.TransactionHash, m.TransactionIndex, m.LogIndex);
-        }
-
-        w.WriteEndArray();
-    }
+    public static void WriteLogs(Utf8JsonWriter w, List<MatchedLog> logs) => LogJson.WriteArray(w, logs);
 
     private void CheckResultCount(List<MatchedLog> found)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Cere.Chain.Blocks;
 using Cere.Chain.Logs;
+using Cere.Chain.Rpc.Filters;
 using Cere.Chain.Rpc.Modules;
 using Cere.Chain.TxPool;
 using Cere.Core;
@@ -36,6 +37,7 @@ public sealed class SubscriptionHub : IDisposable
         _pool = pool ?? throw new ArgumentNullException(nameof(pool));
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _chain.BlockCommitted += OnBlockCommitted;
+        _chain.Reorganised += OnReorganised;
         _pool.TransactionAdded += OnTransactionAdded;
     }
 
@@ -103,6 +105,7 @@ public sealed class SubscriptionHub : IDisposable
     public void Dispose()
     {
         _chain.BlockCommitted -= OnBlockCommitted;
+        _chain.Reorganised -= OnReorganised;
         _pool.TransactionAdded -= OnTransactionAdded;
     }
 
@@ -165,7 +168,7 @@ public sealed class SubscriptionHub : IDisposable
                         logJson ??= [];
                         if (!logJson.TryGetValue(m.LogIndex, out byte[]? json))
                         {
-                            json = Serialize(w => ChainJson.WriteLog(w, m.Log, m.Header, m.TransactionHash, m.TransactionIndex, m.LogIndex));
+                            json = Serialize(w => LogJson.Write(w, m));
                             logJson[m.LogIndex] = json;
                         }
 
@@ -181,6 +184,44 @@ public sealed class SubscriptionHub : IDisposable
         {
             // A notification bug must not fail the block commit that raised the event; the block is already stored.
             Console.Error.WriteLine($"subscription notifications for block {block.Number} failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    // Logs of the blocks a reorganisation dropped go out again with removed: true (as geth's logs subscription),
+    // before the logs of the new branch, which BlockCommitted delivers next.
+    private void OnReorganised(BlockHeader oldHead, BlockHeader ancestor)
+    {
+        Subscription[] subs = Volatile.Read(ref _all);
+        try
+        {
+            List<(Block Block, Receipt[] Receipts)>? dropped = null;
+            List<MatchedLog> matched = [];
+            foreach (Subscription sub in subs)
+            {
+                if (sub.Kind != SubscriptionKind.Logs)
+                {
+                    continue;
+                }
+
+                dropped ??= LogSearch.DroppedBlocks(_chain, oldHead, ancestor);
+                matched.Clear();
+                foreach ((Block block, Receipt[] receipts) in dropped)
+                {
+                    LogSearch.Collect(sub.Filter, block, receipts, matched, removed: true);
+                }
+
+                foreach (MatchedLog m in matched)
+                {
+                    if (!Send(sub, Serialize(w => LogJson.Write(w, m))))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"removed-log notifications after a reorganisation failed: {e.GetType().Name}: {e.Message}");
         }
     }
 

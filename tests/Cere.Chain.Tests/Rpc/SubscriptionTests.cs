@@ -117,6 +117,49 @@ public class SubscriptionTests
     }
 
     [Test]
+    public async Task AReorganisationSendsTheDroppedLogsAsRemoved()
+    {
+        await using WsTestClient ws = await WsTestClient.ConnectAsync(_node.RpcUrl!);
+        string id = SubscriptionId(await ws.CallAsync("eth_subscribe", """["logs"]"""));
+        using HttpClient http = new();
+        string filter = (await LogContracts.CallAsync(http, _node.RpcUrl!, "eth_newFilter", """[{}]""")).GetProperty("result").GetString()!;
+        Core.Blocks.BlockHeader parent = _node.Chain.Head;
+        Emit(_log1, [TopicA], [9]);
+        _node.SealOnce();
+        List<string> dropped = [.. LogContracts.AllLogs(_node.Chain, parent.Number + 1, parent.Number + 1).Select(LogContracts.Describe)];
+        Assert.That(dropped, Has.Count.EqualTo(2));
+        Assert.That(new[] { LogContracts.Describe(Notification(await ws.NextAsync(), id)), LogContracts.Describe(Notification(await ws.NextAsync(), id)) }, Is.EqualTo(dropped));
+
+        // A competing block at the same height, on the same parent, imported after: it becomes the head.
+        Core.Transactions.Transaction other = LogContracts.Tx(DevChainFixture.Keys[1], 0, _log2, LogContracts.CallData([TopicB, TopicB], [7]));
+        BlockBuilder builder = new(_node.Chain, new Execution.EvmExecutor());
+        Dictionary<Address, Core.Transactions.Transaction[]> pending = new() { [DevChainFixture.Keys[1].Address] = [other] };
+        BuiltBlock competing = Execution.EvmExecutor.RunOnEvmThread(() => builder.Build(parent, pending, parent.Timestamp + 7, DevChainFixture.Keys[1].Address));
+        _node.Chain.Commit(competing.Block, competing.Receipts, competing.State);
+        Assert.That(_node.Chain.Head.Hash, Is.EqualTo(competing.Block.Hash));
+
+        List<string> removed = [];
+        for (int i = 0; i < 2; i++)
+        {
+            JsonElement log = Notification(await ws.NextAsync(), id);
+            Assert.That(log.GetProperty("removed").GetBoolean(), Is.True);
+            string asLive = log.ToString().Replace("\"removed\":true", "\"removed\":false", StringComparison.Ordinal);
+            removed.Add(LogContracts.Describe(JsonDocument.Parse(asLive).RootElement));
+        }
+
+        Assert.That(removed, Is.EqualTo(dropped));
+        List<string> added = [.. LogContracts.AllLogs(_node.Chain, parent.Number + 1, parent.Number + 1).Select(LogContracts.Describe)];
+        Assert.That(added, Has.Count.EqualTo(1));
+        Assert.That(LogContracts.Describe(Notification(await ws.NextAsync(), id)), Is.EqualTo(added[0]));
+
+        // The index follows the new branch, and the polling filter saw the same story.
+        JsonElement now = await ws.CallAsync("eth_getLogs", $$"""[{"fromBlock":"0x{{parent.Number + 1:x}}"}]""");
+        Assert.That(now.GetProperty("result").EnumerateArray().Select(LogContracts.Describe).ToList(), Is.EqualTo(added));
+        JsonElement changes = (await LogContracts.CallAsync(http, _node.RpcUrl!, "eth_getFilterChanges", $"[\"{filter}\"]")).GetProperty("result");
+        Assert.That(changes.EnumerateArray().Select(l => l.GetProperty("removed").GetBoolean()).ToList(), Is.EqualTo(new[] { false, false, true, true, false }));
+    }
+
+    [Test]
     public async Task PendingTransactionHashesAndObjects()
     {
         await using WsTestClient ws = await WsTestClient.ConnectAsync(_node.RpcUrl!);
