@@ -36,11 +36,17 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     private readonly Action<string> _log;
     private readonly ConsensusDriver _driver;
     private readonly DoubleSignGuard? _guard;
-    private readonly Channel<ConsensusInput> _inputs = Channel.CreateUnbounded<ConsensusInput>(new UnboundedChannelOptions { SingleReader = true });
+    // Two queues: the node's own inputs (timers, block results; few, and losing one could stall a height) are never
+    // dropped; peer messages are bounded and dropped when full, so a flood cannot grow memory (the rebroadcast of
+    // honest validators repairs a drop). One semaphore counts the items of both, so the loop waits without polling.
+    private readonly Channel<ConsensusInput> _own = Channel.CreateUnbounded<ConsensusInput>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<ConsensusInput> _peers = Channel.CreateBounded<ConsensusInput>(new BoundedChannelOptions(PeerQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly SemaphoreSlim _pending = new(0);
     private readonly Dictionary<Hash256, ExecutedBlock> _executed = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private long _height;
+    private long _droppedPeerMessages;
 
     /// <summary>
     /// A service for the validator signing with <paramref name="signer"/>; nothing runs until <see cref="Start"/>. With a
@@ -82,6 +88,9 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         _driver = new ConsensusDriver(machine, wal, this);
     }
 
+    /// <summary>Peer messages queued for the loop before further ones are dropped.</summary>
+    public const int PeerQueueCapacity = 8192;
+
     /// <summary>An own message was signed (and is in the WAL): send it to the peers.</summary>
     public event Action<ConsensusMessage>? Broadcast;
 
@@ -100,6 +109,9 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     /// <summary>The machine's round (read from another thread: for logs and tests only).</summary>
     public int Round => _driver.Machine.Round;
 
+    /// <summary>Peer messages dropped because the queue was full.</summary>
+    public long DroppedPeerMessages => Interlocked.Read(ref _droppedPeerMessages);
+
     /// <summary>Set when the loop stopped on a fault it cannot recover from (a decided block that does not execute).</summary>
     public Exception? Fault { get; private set; }
 
@@ -111,7 +123,7 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
             return;
         }
 
-        _inputs.Writer.TryWrite(new StartHeightInput(_chain.Head.Number + 1));
+        Enqueue(new StartHeightInput(_chain.Head.Number + 1));
         _loop = Task.Run(RunAsync);
     }
 
@@ -119,7 +131,14 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     public void Post(ConsensusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _inputs.Writer.TryWrite(new PeerMessageInput(message));
+        if (_peers.Writer.TryWrite(new PeerMessageInput(message)))
+        {
+            Signal();
+        }
+        else
+        {
+            Interlocked.Increment(ref _droppedPeerMessages);
+        }
     }
 
     /// <inheritdoc/>
@@ -165,13 +184,15 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        _inputs.Writer.TryComplete();
+        _own.Writer.TryComplete();
+        _peers.Writer.TryComplete();
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
         }
 
         _stop.Dispose();
+        _pending.Dispose();
     }
 
     private bool Authorized(ConsensusMessage m)
@@ -201,9 +222,13 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     {
         try
         {
-            await foreach (ConsensusInput input in _inputs.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            while (true)
             {
-                Handle(input);
+                await _pending.WaitAsync(_stop.Token).ConfigureAwait(false);
+                if (_own.Reader.TryRead(out ConsensusInput? input) || _peers.Reader.TryRead(out input))
+                {
+                    Handle(input);
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -272,7 +297,7 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
 
         ExecutedBlock built = _executor.Build(head, _pool.Pending(_chain.OpenState(head.StateRoot)), _coinbase);
         _executed[built.Block.Hash] = built;
-        _inputs.Writer.TryWrite(new BlockBuiltInput(b.Height, b.Round, built.Block.Hash, built.Encoded));
+        Enqueue(new BlockBuiltInput(b.Height, b.Round, built.Block.Hash, built.Encoded));
     }
 
     private void ValidateProposal(ValidateBlockEffect v)
@@ -304,7 +329,7 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
             _log($"consensus: proposal {v.BlockHash} at height {v.Height} is invalid: {e.Message}");
         }
 
-        _inputs.Writer.TryWrite(new BlockValidatedInput(v.Height, v.BlockHash, valid));
+        Enqueue(new BlockValidatedInput(v.Height, v.BlockHash, valid));
     }
 
     private void CommitDecision(DecideEffect d)
@@ -356,11 +381,31 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         StartHeightInput next = new(d.Height + 1);
         if (waitMs == 0)
         {
-            _inputs.Writer.TryWrite(next);
+            Enqueue(next);
         }
         else
         {
             _ = FireAfterAsync(next, waitMs);
+        }
+    }
+
+    private void Enqueue(ConsensusInput input)
+    {
+        if (_own.Writer.TryWrite(input))
+        {
+            Signal();
+        }
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            _pending.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Written just as the service stopped: nobody reads any more.
         }
     }
 
@@ -379,6 +424,6 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
             return;
         }
 
-        _inputs.Writer.TryWrite(input);
+        Enqueue(input);
     }
 }
