@@ -18,6 +18,7 @@ public sealed class WebSocketRpcConnection : IRpcPushChannel
     private readonly RpcCallContext _context;
     private readonly CancellationTokenSource _overflow = new();
     private int _closed;
+    private volatile bool _overflowed;
 
     /// <summary>Wraps an accepted socket.</summary>
     public WebSocketRpcConnection(WebSocket socket, JsonRpcProcessor processor, RpcLimits limits, int sendQueue)
@@ -35,7 +36,7 @@ public sealed class WebSocketRpcConnection : IRpcPushChannel
     public event Action? Closed;
 
     /// <summary>True once the connection was dropped because its send queue overflowed.</summary>
-    public bool Overflowed { get; private set; }
+    public bool Overflowed => _overflowed;
 
     /// <inheritdoc/>
     public bool TryPush(byte[] utf8Json)
@@ -48,7 +49,7 @@ public sealed class WebSocketRpcConnection : IRpcPushChannel
         if (Volatile.Read(ref _closed) == 0)
         {
             // The client stopped reading: drop it rather than buffer without bound or block the pusher.
-            Overflowed = true;
+            _overflowed = true;
             _outbox.Writer.TryComplete();
             CancelQuietly();
         }
@@ -89,7 +90,7 @@ public sealed class WebSocketRpcConnection : IRpcPushChannel
                 byte[]? response = _processor.Process(message.GetBuffer().AsMemory(0, (int)message.Length), _context);
                 if (response is not null && !_outbox.Writer.TryWrite(response))
                 {
-                    Overflowed = true;
+                    _overflowed = true;
                     await _socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "send queue full: client is not reading", token).ConfigureAwait(false);
                     return;
                 }
