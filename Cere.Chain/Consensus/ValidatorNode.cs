@@ -84,6 +84,9 @@ public sealed class ValidatorNode : IAsyncDisposable
     /// <summary>This node's gossipsub score of <paramref name="peer"/> (falls when the peer sends messages that fail validation).</summary>
     public double PeerScore(P2P.Crypto.PeerId peer) => _gossipsub.Score(peer);
 
+    /// <summary>Bans <paramref name="peer"/> for <paramref name="duration"/>: its connections are closed and refused until then (operator action; tests use it to partition).</summary>
+    public Task BanPeerAsync(P2P.Crypto.PeerId peer, TimeSpan duration, string reason) => _connections.BanAsync(peer, duration, reason);
+
     /// <summary>Opens the database, listens, dials the bootnodes and starts consensus at the height after the head.</summary>
     /// <exception cref="InvalidDataException">The data directory holds another chain.</exception>
     public static async Task<ValidatorNode> StartAsync(ValidatorNodeOptions options, CancellationToken ct = default)
