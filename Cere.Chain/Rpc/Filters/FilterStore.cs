@@ -49,7 +49,7 @@ public sealed class FilterStore : IDisposable
 
     /// <summary>Installs a filter and returns its id.</summary>
     /// <exception cref="RpcException">The filter limit is reached (-32005).</exception>
-    public string Install(FilterKind kind, LogFilterRequest? request)
+    public string Install(FilterKind kind, LogFilterRequest? request, bool fullTransactions = false)
     {
         if (kind == FilterKind.Logs)
         {
@@ -64,7 +64,7 @@ public sealed class FilterStore : IDisposable
                 throw new RpcException(RpcErrorCodes.LimitExceeded, $"too many filters installed (at most {_limits.MaxFilters}); uninstall some or let them expire");
             }
 
-            InstalledFilter f = new(RpcId.New(), kind, request, _limits.MaxFilterBacklog, _time.GetUtcNow());
+            InstalledFilter f = new(RpcId.New(), kind, request, _limits.MaxFilterBacklog, _time.GetUtcNow(), fullTransactions);
             _filters.Add(f.Id, f);
             return f.Id;
         }
@@ -209,7 +209,7 @@ public sealed class FilterStore : IDisposable
         {
             if (f.Kind == FilterKind.PendingTransactions)
             {
-                f.Add(tx.Hash);
+                f.Add(tx);
             }
         }
     }

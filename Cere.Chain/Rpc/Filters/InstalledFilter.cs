@@ -1,5 +1,6 @@
 using Cere.Chain.Logs;
 using Cere.Core;
+using Cere.Core.Transactions;
 
 namespace Cere.Chain.Rpc.Filters;
 
@@ -26,11 +27,13 @@ public sealed class InstalledFilter
     private readonly int _maxBacklog;
     private List<MatchedLog> _logs = [];
     private List<Hash256> _hashes = [];
+    private List<Transaction> _transactions = [];
 
     /// <summary>Creates a filter polled last at <paramref name="now"/>.</summary>
-    public InstalledFilter(string id, FilterKind kind, LogFilterRequest? request, int maxBacklog, DateTimeOffset now)
+    public InstalledFilter(string id, FilterKind kind, LogFilterRequest? request, int maxBacklog, DateTimeOffset now, bool fullTransactions = false)
     {
         Id = id;
+        FullTransactions = fullTransactions;
         Kind = kind;
         Request = request;
         _maxBacklog = maxBacklog;
@@ -45,6 +48,9 @@ public sealed class InstalledFilter
 
     /// <summary>For a log filter: the criteria, range included.</summary>
     public LogFilterRequest? Request { get; }
+
+    /// <summary>For a pending-transaction filter: whole transactions instead of hashes.</summary>
+    public bool FullTransactions { get; }
 
     /// <summary>When it was installed or last polled (it expires a timeout after this).</summary>
     public DateTimeOffset LastPolled { get; set; }
@@ -70,6 +76,35 @@ public sealed class InstalledFilter
             {
                 _hashes.Add(hash);
             }
+        }
+    }
+
+    /// <summary>Adds a transaction that entered the pool (kept whole, or as its hash).</summary>
+    public void Add(Transaction tx)
+    {
+        if (!FullTransactions)
+        {
+            Add(tx.Hash);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_transactions.Count < _maxBacklog)
+            {
+                _transactions.Add(tx);
+            }
+        }
+    }
+
+    /// <summary>The whole transactions since the last poll, which are forgotten.</summary>
+    public List<Transaction> TakeTransactions()
+    {
+        lock (_lock)
+        {
+            List<Transaction> taken = _transactions;
+            _transactions = [];
+            return taken;
         }
     }
 

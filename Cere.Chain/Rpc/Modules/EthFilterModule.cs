@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cere.Chain.Logs;
 using Cere.Chain.Rpc.Filters;
 using Cere.Core;
+using Cere.Core.Transactions;
 
 namespace Cere.Chain.Rpc.Modules;
 
@@ -29,14 +30,9 @@ public static class EthFilterModule
         });
         registry.Register("eth_newPendingTransactionFilter", (args, w, _) =>
         {
-            // geth takes an optional fullTx flag; hashes are what every client polls for.
+            // An optional fullTx flag, as geth takes: whole transaction objects instead of hashes.
             args.ExpectCount(0, 1);
-            if (args.GetBool(0, false))
-            {
-                throw RpcException.InvalidArgument(0, "full transactions are not served by filters; use eth_subscribe(\"newPendingTransactions\", true)");
-            }
-
-            w.WriteStringValue(filters.Install(FilterKind.PendingTransactions, null));
+            w.WriteStringValue(filters.Install(FilterKind.PendingTransactions, null, args.GetBool(0, false)));
         });
         registry.Register("eth_getFilterChanges", (args, w, _) =>
         {
@@ -49,6 +45,17 @@ public static class EthFilterModule
             }
 
             w.WriteStartArray();
+            if (f.FullTransactions)
+            {
+                foreach (Transaction tx in f.TakeTransactions())
+                {
+                    ChainJson.WriteTransaction(w, tx, null, null);
+                }
+
+                w.WriteEndArray();
+                return;
+            }
+
             foreach (Hash256 h in f.TakeHashes())
             {
                 w.WriteStringValue(Hex.Encode(h.Bytes));

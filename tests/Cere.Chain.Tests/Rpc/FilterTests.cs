@@ -97,6 +97,19 @@ public class FilterTests
     }
 
     [Test]
+    public async Task PendingTransactionFilterCanReturnWholeTransactions()
+    {
+        string id = await Result("eth_newPendingTransactionFilter", "[true]");
+        Core.Transactions.Transaction tx = LogContracts.Tx(DevChainFixture.Keys[0], _nonce++, _log1, LogContracts.CallData([TopicA], [1, 2]));
+        LogContracts.Submit(_node, tx);
+        JsonElement r = await Call("eth_getFilterChanges", $"[\"{id}\"]");
+        JsonElement only = r.GetProperty("result").EnumerateArray().Single();
+        Assert.That(only.GetProperty("hash").GetString(), Is.EqualTo(tx.Hash.ToString()));
+        Assert.That(only.GetProperty("input").GetString(), Is.EqualTo(Hex.Encode(tx.Data)));
+        Assert.That(only.GetProperty("blockNumber").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
     public async Task LogFilterSeesOnlyNewMatchingLogsAndGetFilterLogsSeesAll()
     {
         Emit(_log2, [TopicA, TopicB], [1]);
@@ -169,6 +182,7 @@ public class FilterTests
     [TestCase("eth_newFilter", """["latest"]""")]
     [TestCase("eth_newFilter", """[]""")]
     [TestCase("eth_newBlockFilter", """[1]""")]
+    [TestCase("eth_newPendingTransactionFilter", """["yes"]""")]
     [TestCase("eth_getFilterChanges", """[1]""")]
     [TestCase("eth_getFilterChanges", """[]""")]
     [TestCase("eth_getFilterLogs", """[{}]""")]
