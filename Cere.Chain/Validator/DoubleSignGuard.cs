@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using Cere.Consensus.Signing;
 using Cere.Consensus.Wal;
-
-[assembly: InternalsVisibleTo("Cere.Chain.Tests")]
 
 namespace Cere.Chain.ValidatorKeys;
 

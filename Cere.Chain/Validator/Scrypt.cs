@@ -62,51 +62,62 @@ internal static class Scrypt
         }
     }
 
-    // RFC 7914 §5: fill V with the successive BlockMix outputs, then mix in N data-dependent entries of V.
+    // RFC 7914 §5: fill V with the successive BlockMix outputs, then mix in N data-dependent entries of V. X and Y take
+    // turns as input and output (n is even), which saves a copy per BlockMix; the result ends in x.
     private static void RoMix(uint[] x, uint[] y, uint[] v, int n, int r)
     {
         int words = 32 * r;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i += 2)
         {
             x.AsSpan().CopyTo(v.AsSpan(i * words, words));
-            BlockMix(x, y, r);
+            BlockMix(x, [], y, r);
+            y.AsSpan().CopyTo(v.AsSpan((i + 1) * words, words));
+            BlockMix(y, [], x, r);
         }
 
+        // Integerify: the first word of the last 64-byte block, little-endian; n ≤ 2^31 so the low word suffices.
         int last = (2 * r - 1) * 16;
         uint mask = (uint)(n - 1);
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i += 2)
         {
-            // Integerify: the first word of the last 64-byte block, little-endian; n ≤ 2^31 so the low word suffices.
-            int j = (int)(x[last] & mask);
-            Span<uint> vj = v.AsSpan(j * words, words);
-            for (int w = 0; w < words; w++)
-            {
-                x[w] ^= vj[w];
-            }
-
-            BlockMix(x, y, r);
+            BlockMix(x, v.AsSpan((int)(x[last] & mask) * words, words), y, r);
+            BlockMix(y, v.AsSpan((int)(y[last] & mask) * words, words), x, r);
         }
     }
 
-    // RFC 7914 §4: X = B[2r−1]; for each block, X = Salsa20/8(X ⊕ B[i]); even outputs first, then odd ones. Result in b.
-    private static void BlockMix(uint[] b, uint[] y, int r)
+    // RFC 7914 §4 on B ⊕ V (V empty: B alone): T = B[2r−1]; for each block T = Salsa20/8(T ⊕ B[i]); the outputs of
+    // even blocks fill the first half of Y, those of odd blocks the second.
+    private static void BlockMix(ReadOnlySpan<uint> b, ReadOnlySpan<uint> v, Span<uint> y, int r)
     {
         Span<uint> t = stackalloc uint[16];
-        b.AsSpan((2 * r - 1) * 16, 16).CopyTo(t);
+        int lastBlock = (2 * r - 1) * 16;
+        for (int w = 0; w < 16; w++)
+        {
+            t[w] = v.IsEmpty ? b[lastBlock + w] : b[lastBlock + w] ^ v[lastBlock + w];
+        }
+
         for (int i = 0; i < 2 * r; i++)
         {
-            ReadOnlySpan<uint> bi = b.AsSpan(i * 16, 16);
-            for (int w = 0; w < 16; w++)
+            int at = i * 16;
+            if (v.IsEmpty)
             {
-                t[w] ^= bi[w];
+                for (int w = 0; w < 16; w++)
+                {
+                    t[w] ^= b[at + w];
+                }
+            }
+            else
+            {
+                for (int w = 0; w < 16; w++)
+                {
+                    t[w] ^= b[at + w] ^ v[at + w];
+                }
             }
 
             Salsa208(t);
             int dest = (i & 1) == 0 ? (i / 2) * 16 : (r + i / 2) * 16;
-            t.CopyTo(y.AsSpan(dest, 16));
+            t.CopyTo(y.Slice(dest, 16));
         }
-
-        y.AsSpan(0, 32 * r).CopyTo(b);
     }
 
     // Salsa20/8 core (RFC 7914 §3): 4 double rounds of column then row quarter-rounds, then add the input.

@@ -33,13 +33,13 @@ public class KeystoreTests
         Assert.That(Keystore.Decrypt(LightFile.Value, "pw").ToArray(), Is.EqualTo(Key.ToArray()));
     }
 
+    // The standard file's decryption is checked by ethers in KeystoreEthersTests (each standard derivation costs 256 MiB and a second).
     [Test]
-    public void TheDefaultIsGethsStandardScryptAndRoundTrips()
+    public void TheDefaultIsGethsStandardScrypt()
     {
         string json = Keystore.Encrypt(Key, "pw");
         JsonElement p = JsonDocument.Parse(json).RootElement.GetProperty("crypto").GetProperty("kdfparams");
         Assert.That((p.GetProperty("n").GetInt32(), p.GetProperty("r").GetInt32(), p.GetProperty("p").GetInt32()), Is.EqualTo((262144, 8, 1)));
-        Assert.That(Keystore.Decrypt(json, "pw").Address, Is.EqualTo(Key.Address));
     }
 
     [Test]
