@@ -65,6 +65,11 @@ public static class BlockchainTestRunner
                     return $"block {i} was rejected: {e.Message}";
                 }
 
+                if (RejectionReasons.Check(b.ExpectException, e.Message) is string wrongReason)
+                {
+                    return $"block {i}: {wrongReason}";
+                }
+
                 if (chain.Head.Hash != headBefore || db.Count(DbColumn.Headers) != headersBefore || db.Count(DbColumn.TrieNodes) != nodesBefore)
                 {
                     return $"block {i} was rejected ({e.Message}) but changed the store";
