@@ -88,8 +88,6 @@ internal sealed partial class EvmInterpreter
     {
         CodeInfo codeInfo = f.Code;
         ref byte code = ref codeInfo.CodeStart;
-        int codeLength = codeInfo.Code.Length;
-        byte[] jumpMap = codeInfo.JumpMap;
         ref long blocks = ref MemoryMarshal.GetArrayDataReference(codeInfo.Blocks);
         ref UInt256 s = ref MemoryMarshal.GetArrayDataReference(stackArray);
         int sp = 0;
@@ -418,7 +416,7 @@ internal sealed partial class EvmInterpreter
                 case 0x56:
                 {
                     ref UInt256 target = ref Unsafe.Add(ref s, sp - 1);
-                    if (!JumpDestinations.IsValid(jumpMap, codeLength, target))
+                    if (!codeInfo.IsJumpDestination(target))
                     {
                         return EvmStatus.BadJumpDestination;
                     }
@@ -443,7 +441,7 @@ internal sealed partial class EvmInterpreter
                     if (!Unsafe.Add(ref s, sp).IsZero)
                     {
                         ref UInt256 target = ref Unsafe.Add(ref s, sp + 1);
-                        if (!JumpDestinations.IsValid(jumpMap, codeLength, target))
+                        if (!codeInfo.IsJumpDestination(target))
                         {
                             return EvmStatus.BadJumpDestination;
                         }

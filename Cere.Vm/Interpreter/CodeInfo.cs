@@ -53,6 +53,10 @@ internal sealed class CodeInfo
         get => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Padded), FrontPadding);
     }
 
+    /// <summary>True if <paramref name="target"/> is a JUMPDEST outside PUSH data.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsJumpDestination(in UInt256 target) => JumpDestinations.IsValid(JumpMap, Code.Length, target);
+
     /// <summary>The analysis of deployed code, cached by its hash.</summary>
     public static CodeInfo For(in Hash256 codeHash, byte[] code)
     {
