@@ -97,7 +97,7 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     /// <summary>A block was decided and committed: announce it with its certificate.</summary>
     public event Action<CommitMessage>? Decided;
 
-    /// <summary>A message for a height beyond the next one arrived: this node is behind and should fetch blocks.</summary>
+    /// <summary>A message for a later height arrived: this node may be behind and should check for decided blocks to fetch.</summary>
     public event Action<ulong>? PeerAhead;
 
     /// <summary>A validator double-signed.</summary>
@@ -249,8 +249,10 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         {
             case PeerMessageInput m:
                 RejectReason r = _driver.OnMessage(m.Message);
-                if (r == RejectReason.FutureHeight)
+                if (r is RejectReason.FutureHeight or RejectReason.BufferedForNextHeight)
                 {
+                    // Peers have moved on. Usually we follow within moments; if we missed the decision (and its
+                    // announcement), nobody sends this height's messages again, so the host must fetch the block.
                     PeerAhead?.Invoke(m.Message.Height);
                 }
 

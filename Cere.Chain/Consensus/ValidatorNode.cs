@@ -210,7 +210,7 @@ public sealed class ValidatorNode : IAsyncDisposable
         protocol.Register();
         Consensus.Broadcast += _gossip.PublishConsensus;
         Consensus.Decided += _gossip.PublishBlock;
-        Consensus.PeerAhead += _ => _sync.Trigger();
+        Consensus.PeerAhead += height => _sync.Trigger(height);
         Pool.TransactionAdded += tx =>
         {
             // A transaction that came in by gossip is forwarded by gossipsub itself; only local ones are published.
@@ -253,7 +253,7 @@ public sealed class ValidatorNode : IAsyncDisposable
         }
         else if (height > Consensus.Height)
         {
-            _sync.Trigger();
+            _sync.Trigger(height);
         }
     }
 }

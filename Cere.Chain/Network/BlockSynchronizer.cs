@@ -23,6 +23,7 @@ public sealed class BlockSynchronizer : IAsyncDisposable
     private readonly Lock _lock = new();
     private Task? _running;
     private bool _again;
+    private ulong _seenHeight;
 
     /// <summary>A synchronizer fetching over <paramref name="protocol"/> from <paramref name="host"/>'s peers into <paramref name="consensus"/>.</summary>
     public BlockSynchronizer(Host host, BlockSyncProtocol protocol, Blockchain chain, ConsensusService consensus, Action<string>? log = null)
@@ -38,11 +39,21 @@ public sealed class BlockSynchronizer : IAsyncDisposable
         _log = log ?? (_ => { });
     }
 
+    /// <summary>
+    /// How long a catch-up waits before it asks peers: a node one height behind usually decides by itself within moments,
+    /// and the pause spares peers a request per height.
+    /// </summary>
+    public TimeSpan StartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long to wait for consensus to commit a fetched block before giving up on this round of catch-up.</summary>
     public TimeSpan CommitWait { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Starts a catch-up (or asks the running one to go on once more).</summary>
-    public void Trigger()
+    /// <summary>
+    /// Starts a catch-up (or asks the running one to go on once more). <paramref name="seenHeight"/> is the height of a
+    /// peer message that suggested we are behind (null: unknown, as when a peer connects); if consensus reaches it by the
+    /// time the catch-up starts, peers are not asked.
+    /// </summary>
+    public void Trigger(ulong? seenHeight = null)
     {
         lock (_lock)
         {
@@ -51,6 +62,7 @@ public sealed class BlockSynchronizer : IAsyncDisposable
                 return;
             }
 
+            _seenHeight = Math.Max(_seenHeight, seenHeight ?? ulong.MaxValue);
             if (_running is { IsCompleted: false })
             {
                 _again = true;
@@ -90,7 +102,18 @@ public sealed class BlockSynchronizer : IAsyncDisposable
         {
             try
             {
-                await CatchUpAsync(_stop.Token).ConfigureAwait(false);
+                await Task.Delay(StartDelay, _stop.Token).ConfigureAwait(false);
+                ulong seen;
+                lock (_lock)
+                {
+                    seen = _seenHeight;
+                    _seenHeight = 0;
+                }
+
+                if (_consensus.Height < seen)
+                {
+                    await CatchUpAsync(_stop.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
