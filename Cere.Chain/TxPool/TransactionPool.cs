@@ -28,6 +28,12 @@ public sealed class TransactionPool
     /// <summary>Raised (outside the lock) with every transaction added.</summary>
     public event Action<Transaction>? TransactionAdded;
 
+    /// <summary>
+    /// Raised (outside the lock, after <see cref="TransactionAdded"/>) for each transaction an addition made executable:
+    /// the added one when no nonce gap precedes it, then the queued ones whose gap it closed (geth's NewTxsEvent).
+    /// </summary>
+    public event Action<Transaction>? PendingTransactionAdded;
+
     /// <summary>The number of transactions in the pool.</summary>
     public int Count
     {
@@ -64,6 +70,7 @@ public sealed class TransactionPool
         }
 
         Hash256 hash = tx.Hash;
+        List<Transaction>? promoted;
         ulong stateNonce = state.GetNonce(sender);
         UInt256 balance = state.GetBalance(sender);
         lock (_lock)
@@ -122,12 +129,21 @@ public sealed class TransactionPool
                 }
             }
 
+            promoted = Promoted(queue, tx, stateNonce, replacement: old is not null);
             queue[tx.Nonce] = tx;
             _bySender[sender] = queue;
             _byHash[hash] = tx;
         }
 
         TransactionAdded?.Invoke(tx);
+        if (promoted is not null)
+        {
+            foreach (Transaction p in promoted)
+            {
+                PendingTransactionAdded?.Invoke(p);
+            }
+        }
+
         return hash;
     }
 
@@ -293,6 +309,31 @@ public sealed class TransactionPool
         }
 
         return sum;
+    }
+
+    // What adding tx makes executable: nothing while a nonce gap lies below it; else tx, and (unless it replaces a
+    // transaction, whose successors were already executable) the queued run right after it. Called before insertion.
+    private static List<Transaction>? Promoted(SortedList<ulong, Transaction> queue, Transaction tx, ulong stateNonce, bool replacement)
+    {
+        ulong nonce = tx.Nonce;
+        for (ulong n = stateNonce; n < nonce; n++)
+        {
+            if (!queue.ContainsKey(n))
+            {
+                return null;
+            }
+        }
+
+        List<Transaction> run = [tx];
+        if (!replacement)
+        {
+            for (ulong n = nonce + 1; queue.TryGetValue(n, out Transaction? next); n++)
+            {
+                run.Add(next);
+            }
+        }
+
+        return run;
     }
 
     // Replacement needs both fee fields raised by the bump (geth's rule: ≥ 10% by default).

@@ -31,7 +31,7 @@ public sealed class FilterStore : IDisposable
         _time = time ?? TimeProvider.System;
         _chain.BlockCommitted += OnBlockCommitted;
         _chain.Reorganised += OnReorganised;
-        _pool.TransactionAdded += OnTransactionAdded;
+        _pool.PendingTransactionAdded += OnTransactionAdded;
     }
 
     /// <summary>The number of live filters.</summary>
@@ -102,7 +102,7 @@ public sealed class FilterStore : IDisposable
     {
         _chain.BlockCommitted -= OnBlockCommitted;
         _chain.Reorganised -= OnReorganised;
-        _pool.TransactionAdded -= OnTransactionAdded;
+        _pool.PendingTransactionAdded -= OnTransactionAdded;
     }
 
     // Caller holds _lock.

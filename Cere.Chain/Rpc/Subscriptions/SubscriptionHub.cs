@@ -38,7 +38,7 @@ public sealed class SubscriptionHub : IDisposable
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _chain.BlockCommitted += OnBlockCommitted;
         _chain.Reorganised += OnReorganised;
-        _pool.TransactionAdded += OnTransactionAdded;
+        _pool.PendingTransactionAdded += OnTransactionAdded;
     }
 
     /// <summary>The number of live subscriptions.</summary>
@@ -106,7 +106,7 @@ public sealed class SubscriptionHub : IDisposable
     {
         _chain.BlockCommitted -= OnBlockCommitted;
         _chain.Reorganised -= OnReorganised;
-        _pool.TransactionAdded -= OnTransactionAdded;
+        _pool.PendingTransactionAdded -= OnTransactionAdded;
     }
 
     private void DropChannel(IRpcPushChannel channel)

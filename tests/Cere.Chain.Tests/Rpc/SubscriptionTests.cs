@@ -181,6 +181,19 @@ public class SubscriptionTests
     }
 
     [Test]
+    public async Task PendingTransactionsAreAnnouncedWhenExecutable()
+    {
+        await using WsTestClient ws = await WsTestClient.ConnectAsync(_node.RpcUrl!);
+        string id = SubscriptionId(await ws.CallAsync("eth_subscribe", """["newPendingTransactions"]"""));
+        Core.Transactions.Transaction first = LogContracts.Tx(DevChainFixture.Keys[0], _nonce, _log1, LogContracts.CallData([TopicA], []));
+        Core.Transactions.Transaction second = LogContracts.Tx(DevChainFixture.Keys[0], _nonce + 1, _log1, LogContracts.CallData([TopicB], []));
+        LogContracts.Submit(_node, second); // a nonce gap: queued, not executable, not announced
+        LogContracts.Submit(_node, first);  // closes the gap: both become executable, in nonce order
+        Assert.That(Notification(await ws.NextAsync(), id).GetString(), Is.EqualTo(first.Hash.ToString()));
+        Assert.That(Notification(await ws.NextAsync(), id).GetString(), Is.EqualTo(second.Hash.ToString()));
+    }
+
+    [Test]
     public async Task UnsubscribeStopsDeliveryOfThatSubscriptionOnly()
     {
         await using WsTestClient ws = await WsTestClient.ConnectAsync(_node.RpcUrl!);
