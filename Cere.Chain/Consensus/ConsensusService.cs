@@ -297,7 +297,19 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
             return;
         }
 
-        ExecutedBlock built = _executor.Build(head, _pool.Pending(_chain.OpenState(head.StateRoot)), _coinbase);
+        ExecutedBlock built;
+        try
+        {
+            built = _executor.Build(head, _pool.Pending(_chain.OpenState(head.StateRoot)), _coinbase);
+        }
+#pragma warning disable CA1031 // a failed build skips our proposal (the round times out and moves on) instead of stopping consensus
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            _log($"consensus: building the proposal of height {b.Height} round {b.Round} failed ({e.GetType().Name}: {e.Message})");
+            return;
+        }
+
         _executed[built.Block.Hash] = built;
         Enqueue(new BlockBuiltInput(b.Height, b.Round, built.Block.Hash, built.Encoded));
     }
@@ -329,6 +341,12 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         catch (Exception e) when (e is InvalidBlockException or RlpException or TransactionException)
         {
             _log($"consensus: proposal {v.BlockHash} at height {v.Height} is invalid: {e.Message}");
+        }
+#pragma warning disable CA1031 // a peer's block must not be able to stop consensus: whatever fails in it, we do not vote for it
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            _log($"consensus: proposal {v.BlockHash} at height {v.Height} failed to execute ({e.GetType().Name}: {e.Message}); voting nil");
         }
 
         Enqueue(new BlockValidatedInput(v.Height, v.BlockHash, valid));
