@@ -13,8 +13,8 @@ public static class KeystoreFile
 
     /// <summary>
     /// Writes <paramref name="json"/> to <paramref name="path"/>, which must not exist: first to a temporary file with
-    /// mode 0600 (the key is encrypted, but its owner alone should be able to try passwords on it), fsynced, then linked
-    /// into place, so a crash leaves no half-written keystore.
+    /// mode 0600 (the key is encrypted, but its owner alone should be able to try passwords on it), fsynced, then moved
+    /// into place and the directory fsynced, so a crash leaves no half-written keystore.
     /// </summary>
     /// <exception cref="IOException"><paramref name="path"/> exists, or the write fails.</exception>
     public static void WriteNew(string path, string json)
@@ -48,6 +48,7 @@ public static class KeystoreFile
 
             // overwrite: false fails if another writer created the file since the check above.
             File.Move(temp, full, overwrite: false);
+            DirectorySync.Flush(Path.GetDirectoryName(full)!);
         }
         finally
         {
