@@ -47,13 +47,27 @@ public sealed class TransactionPool
     }
 
     /// <summary>
-    /// Validates <paramref name="tx"/> against the rules and the head's <paramref name="state"/> and adds it.
+    /// Validates <paramref name="tx"/> against the rules and the head's <paramref name="state"/> and adds it
+    /// (no block gas limit check: callers that know the head should pass its gas limit to the other overload).
     /// </summary>
     /// <exception cref="TxPoolException">The transaction is refused (nothing changes).</exception>
-    public Hash256 Add(Transaction tx, IWorldState state)
+    public Hash256 Add(Transaction tx, IWorldState state) => Add(tx, state, ulong.MaxValue);
+
+    /// <summary>
+    /// Validates <paramref name="tx"/> against the rules, the head's <paramref name="state"/> and its
+    /// <paramref name="blockGasLimit"/>, and adds it.
+    /// </summary>
+    /// <exception cref="TxPoolException">The transaction is refused (nothing changes).</exception>
+    public Hash256 Add(Transaction tx, IWorldState state, ulong blockGasLimit)
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(state);
+        // geth (core/txpool/validation.go): a transaction that cannot fit any block would sit in the pool forever.
+        if (tx.GasLimit > blockGasLimit)
+        {
+            throw new TxPoolException("exceeds block gas limit");
+        }
+
         Address sender;
         try
         {

@@ -28,7 +28,8 @@ public static class EthSendModule
 
             try
             {
-                Hash256 hash = pool.Add(tx, chain.OpenState(chain.Head.StateRoot));
+                Core.Blocks.BlockHeader head = chain.Head;
+                Hash256 hash = pool.Add(tx, chain.OpenState(head.StateRoot), head.GasLimit);
                 w.WriteStringValue(Hex.Encode(hash.Bytes));
             }
             catch (TxPoolException e)

@@ -196,6 +196,30 @@ public class RpcBadInputE2eTests
         }
     }
 
+    private static IEnumerable<TestCaseData> InvalidTransactions()
+    {
+        BigInteger gwei = BigInteger.Pow(10, 9);
+        // (name, gas limit, tip, fee cap, value, geth's message)
+        static TestCaseData Case(string name, long gas, BigInteger tip, BigInteger feeCap, BigInteger value, string message) =>
+            new TestCaseData(gas, tip, feeCap, value, message).SetName($"InvalidTransactionIsRefused({name})");
+        yield return Case("gas below intrinsic", 20_000L, gwei, 10 * gwei, BigInteger.One, "intrinsic gas too low");
+        yield return Case("gas above the block gas limit", 1_000_000_000L, gwei, 10 * gwei, BigInteger.One, "exceeds block gas limit");
+        yield return Case("tip above fee cap", 21_000L, 10 * gwei, gwei, BigInteger.One, "max priority fee per gas higher than max fee per gas");
+        yield return Case("value above the balance", 21_000L, gwei, 10 * gwei, BigInteger.Pow(10, 23), "insufficient funds");
+    }
+
+    [Order(1)]
+    [TestCaseSource(nameof(InvalidTransactions))]
+    public async Task InvalidTransactionIsRefused(long gas, BigInteger tip, BigInteger feeCap, BigInteger value, string message)
+    {
+        // Signed by Nethereum for this chain with the next nonce: only the named field is wrong.
+        Transaction1559 tx = new(chainId: 4242, nonce: 0, maxPriorityFeePerGas: tip, maxFeePerGas: feeCap, gasLimit: gas,
+            receiverAddress: Address0, amount: value, data: "", accessList: null);
+        string raw = new Transaction1559Signer().SignTransaction(Key9, tx);
+        (_, JsonElement body) = await PostAsync($$"""{"jsonrpc":"2.0","id":1,"method":"eth_sendRawTransaction","params":["0x{{raw.Replace("0x", "", StringComparison.Ordinal)}}"]}""");
+        AssertError(body, -32000, Regex.Escape(message));
+    }
+
     [Test]
     [Order(1)]
     public async Task OversizedTransactionIsRefused()

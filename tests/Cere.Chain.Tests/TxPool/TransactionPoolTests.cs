@@ -100,6 +100,18 @@ public class TransactionPoolTests
     }
 
     [Test]
+    public void GasAboveTheBlockGasLimitIsRefused()
+    {
+        TransactionPool pool = new(4242);
+        ulong limit = _chain.Head.GasLimit;
+        Transaction tx = DevChainFixture.Transfer1559(Key(0), To, 0, 1, gas: limit + 1);
+        Assert.That(() => pool.Add(tx, _head, limit), Throws.TypeOf<TxPoolException>().With.Message.EqualTo("exceeds block gas limit"));
+        Assert.That(pool.Count, Is.Zero);
+        pool.Add(DevChainFixture.Transfer1559(Key(0), To, 0, 1, gas: limit), _head, limit);
+        Assert.That(pool.Count, Is.EqualTo(1));
+    }
+
+    [Test]
     public void UsedNonceIsTooLow()
     {
         TransactionPool pool = new(4242);
