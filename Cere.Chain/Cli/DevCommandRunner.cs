@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cere.Chain.Node;
 using Cere.Storage.Db;
 
@@ -37,11 +38,16 @@ public static class DevCommandRunner
             return 1;
         }
 
+        // SIGTERM and SIGINT stop the node cleanly: Kestrel's hosting takes SIGTERM over once RPC starts, so the
+        // signals are handled here, before it, and turned into the cancellation the sealer and RPC already honour.
+        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         await using (node.ConfigureAwait(false))
         {
             try
             {
-                await node.StartAsync(Console.Out, ct).ConfigureAwait(false);
+                await node.StartAsync(Console.Out, stop.Token).ConfigureAwait(false);
             }
             catch (IOException e)
             {
@@ -49,10 +55,16 @@ public static class DevCommandRunner
                 return 1;
             }
 
-            await node.RunSealerAsync(ct).ConfigureAwait(false);
+            await node.RunSealerAsync(stop.Token).ConfigureAwait(false);
             Console.WriteLine("shutting down");
         }
 
         return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
     }
 }

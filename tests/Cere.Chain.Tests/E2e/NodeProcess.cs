@@ -51,6 +51,23 @@ public sealed partial class NodeProcess : IDisposable
         return (node, await node._url.Task);
     }
 
+    /// <summary>Sends a signal (TERM, INT) and waits for the process to exit; returns its exit code, or null if it did not exit in time.</summary>
+    public async Task<int?> SignalAsync(string signal, TimeSpan timeout)
+    {
+        using Process kill = Process.Start("kill", $"-{signal} {_process.Id}");
+        await kill.WaitForExitAsync();
+        using CancellationTokenSource cts = new(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Stops the node (SIGKILL: the database must survive an abrupt stop).</summary>
     public void Dispose()
     {
