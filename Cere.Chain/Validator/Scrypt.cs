@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Cere.Chain.ValidatorKeys;
@@ -86,45 +88,36 @@ internal static class Scrypt
     }
 
     // RFC 7914 §4 on B ⊕ V (V empty: B alone): T = B[2r−1]; for each block T = Salsa20/8(T ⊕ B[i]); the outputs of
-    // even blocks fill the first half of Y, those of odd blocks the second.
+    // even blocks fill the first half of Y, those of odd blocks the second. The 16-word XORs run as two 256-bit vectors.
     private static void BlockMix(ReadOnlySpan<uint> b, ReadOnlySpan<uint> v, Span<uint> y, int r)
     {
-        Span<uint> t = stackalloc uint[16];
-        int lastBlock = (2 * r - 1) * 16;
-        for (int w = 0; w < 16; w++)
-        {
-            t[w] = v.IsEmpty ? b[lastBlock + w] : b[lastBlock + w] ^ v[lastBlock + w];
-        }
-
+        ReadOnlySpan<Vector256<uint>> bv = MemoryMarshal.Cast<uint, Vector256<uint>>(b);
+        ReadOnlySpan<Vector256<uint>> vv = MemoryMarshal.Cast<uint, Vector256<uint>>(v);
+        Span<Vector256<uint>> yv = MemoryMarshal.Cast<uint, Vector256<uint>>(y);
+        bool mixV = !v.IsEmpty;
+        int last = (2 * r - 1) * 2;
+        Vector256<uint> t0 = mixV ? bv[last] ^ vv[last] : bv[last];
+        Vector256<uint> t1 = mixV ? bv[last + 1] ^ vv[last + 1] : bv[last + 1];
         for (int i = 0; i < 2 * r; i++)
         {
-            int at = i * 16;
-            if (v.IsEmpty)
-            {
-                for (int w = 0; w < 16; w++)
-                {
-                    t[w] ^= b[at + w];
-                }
-            }
-            else
-            {
-                for (int w = 0; w < 16; w++)
-                {
-                    t[w] ^= b[at + w] ^ v[at + w];
-                }
-            }
-
-            Salsa208(t);
-            int dest = (i & 1) == 0 ? (i / 2) * 16 : (r + i / 2) * 16;
-            t.CopyTo(y.Slice(dest, 16));
+            int at = i * 2;
+            t0 ^= mixV ? bv[at] ^ vv[at] : bv[at];
+            t1 ^= mixV ? bv[at + 1] ^ vv[at + 1] : bv[at + 1];
+            Salsa208(ref t0, ref t1);
+            int dest = (i & 1) == 0 ? i : 2 * r + i - 1;
+            yv[dest] = t0;
+            yv[dest + 1] = t1;
         }
     }
 
     // Salsa20/8 core (RFC 7914 §3): 4 double rounds of column then row quarter-rounds, then add the input.
-    private static void Salsa208(Span<uint> b)
+    private static void Salsa208(ref Vector256<uint> lo, ref Vector256<uint> hi)
     {
-        uint x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], x4 = b[4], x5 = b[5], x6 = b[6], x7 = b[7];
-        uint x8 = b[8], x9 = b[9], x10 = b[10], x11 = b[11], x12 = b[12], x13 = b[13], x14 = b[14], x15 = b[15];
+        Vector256<uint> inLo = lo, inHi = hi;
+        uint x0 = inLo.GetElement(0), x1 = inLo.GetElement(1), x2 = inLo.GetElement(2), x3 = inLo.GetElement(3);
+        uint x4 = inLo.GetElement(4), x5 = inLo.GetElement(5), x6 = inLo.GetElement(6), x7 = inLo.GetElement(7);
+        uint x8 = inHi.GetElement(0), x9 = inHi.GetElement(1), x10 = inHi.GetElement(2), x11 = inHi.GetElement(3);
+        uint x12 = inHi.GetElement(4), x13 = inHi.GetElement(5), x14 = inHi.GetElement(6), x15 = inHi.GetElement(7);
         for (int i = 0; i < 8; i += 2)
         {
             x4 ^= BitOperations.RotateLeft(x0 + x12, 7);
@@ -162,21 +155,7 @@ internal static class Scrypt
             x15 ^= BitOperations.RotateLeft(x14 + x13, 18);
         }
 
-        b[0] += x0;
-        b[1] += x1;
-        b[2] += x2;
-        b[3] += x3;
-        b[4] += x4;
-        b[5] += x5;
-        b[6] += x6;
-        b[7] += x7;
-        b[8] += x8;
-        b[9] += x9;
-        b[10] += x10;
-        b[11] += x11;
-        b[12] += x12;
-        b[13] += x13;
-        b[14] += x14;
-        b[15] += x15;
+        lo = inLo + Vector256.Create(x0, x1, x2, x3, x4, x5, x6, x7);
+        hi = inHi + Vector256.Create(x8, x9, x10, x11, x12, x13, x14, x15);
     }
 }
