@@ -12,6 +12,18 @@ public sealed class TrieVectorTests
 {
     private static IEnumerable<TestCaseData> Fixtures() => TrieFixture.All();
 
+    /// <summary>Only the "any order" entries (their input is a set): for the ordered ones order is part of the test.</summary>
+    private static IEnumerable<TestCaseData> AnyOrderFixtures()
+    {
+        foreach (TestCaseData data in TrieFixture.All())
+        {
+            if (((TrieFixture)data.Arguments[0]!).AnyOrder)
+            {
+                yield return data;
+            }
+        }
+    }
+
     [TestCaseSource(nameof(Fixtures))]
     public void RootMatches(TrieFixture fixture)
     {
@@ -43,15 +55,10 @@ public sealed class TrieVectorTests
         Assert.That(reopened.ComputeRoot(), Is.EqualTo(fixture.Root));
     }
 
-    [TestCaseSource(nameof(Fixtures))]
+    [TestCaseSource(nameof(AnyOrderFixtures))]
     public void AnyOrderGivesTheSameRoot(TrieFixture fixture)
     {
         // For the "any order" files the set is what matters; apply it reversed and shuffled.
-        if (!fixture.AnyOrder)
-        {
-            Assert.Pass("ordered fixture: order is part of the test");
-        }
-
         List<(byte[], byte[]?)> ops = [.. fixture.Operations];
         ops.Reverse();
         PatriciaTrie reversed = new();
