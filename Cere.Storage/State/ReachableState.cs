@@ -87,9 +87,14 @@ public sealed class ReachableState
                 Visit(store, ((ExtensionNode)node).Child, account);
                 break;
             default:
-                foreach (TrieNode? child in ((BranchNode)node).Children)
+                BranchNode branch = (BranchNode)node;
+                for (int i = 0; i < 16; i++)
                 {
-                    if (child is not null)
+                    if (branch.IsStoredAt(i))
+                    {
+                        MarkNode(store, branch.StoredHashAt(i), account);
+                    }
+                    else if (branch.ObjectAt(i) is TrieNode child)
                     {
                         Visit(store, child, account);
                     }

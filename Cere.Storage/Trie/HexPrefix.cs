@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Cere.Storage.Trie;
 
 /// <summary>
@@ -31,7 +33,22 @@ public static class HexPrefix
             destination[0] = (byte)(flag << 4);
         }
 
-        for (int o = 1; o < length; o++, i += 2)
+        int o = 1;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 32 nibbles to 16 bytes at a time (a key path is 64): each little-endian 16-bit lane holds a pair as
+            // (first, second), and the byte is first << 4 | second.
+            Vector128<ushort> low = Vector128.Create((ushort)0x0F);
+            for (; length - o >= 16; o += 16, i += 32)
+            {
+                Vector128<ushort> a = Vector128.Create(nibbles.Slice(i, 16)).AsUInt16();
+                Vector128<ushort> b = Vector128.Create(nibbles.Slice(i + 16, 16)).AsUInt16();
+                Vector128<byte> packed = Vector128.Narrow(((a & low) << 4) | (a >> 8), ((b & low) << 4) | (b >> 8));
+                packed.CopyTo(destination.Slice(o, 16));
+            }
+        }
+
+        for (; o < length; o++, i += 2)
         {
             destination[o] = (byte)((nibbles[i] << 4) | nibbles[i + 1]);
         }

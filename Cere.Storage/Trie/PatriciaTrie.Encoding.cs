@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cere.Core;
@@ -87,29 +88,35 @@ public sealed partial class PatriciaTrie
 
             case NodeKind.Branch:
             {
-                // One pass seals the changed children and sums the reference lengths, so each child object is read
-                // here and once more when written (the clean ones cost no call).
+                // Stored children are hashes inside the branch (no object to read). The child objects are read in a
+                // first pass with no call in between, so their cache misses overlap instead of coming one per call;
+                // the changed ones are then sealed.
                 BranchNode branch = (BranchNode)node;
-                TrieNode?[] children = branch.Children;
-                int payload = branch.Value is null ? 1 : Rlp.LengthOfBytes(branch.Value);
-                for (int i = 0; i < children.Length; i++)
+                int toSeal = 0;
+                for (int m = branch.ObjectMask; m != 0; m &= m - 1)
                 {
-                    TrieNode? c = children[i];
-                    if (c is null)
-                    {
-                        payload++;
-                        continue;
-                    }
-
+                    int i = BitOperations.TrailingZeroCount(m);
+                    TrieNode c = branch.ObjectAt(i)!;
                     if (NeedsSealing(c, batch))
                     {
-                        SealNode(c, batch);
+                        toSeal |= 1 << i;
+                        NodePrefetch.Content(c);
                     }
-
-                    payload += RefLength(c);
                 }
 
-                length = EncodeBranch(branch, payload);
+                for (int m = toSeal; m != 0; m &= m - 1)
+                {
+                    // While this child's subtree is encoded and hashed, the next child's own children are fetched.
+                    int next = m & (m - 1);
+                    if (next != 0)
+                    {
+                        NodePrefetch.Children(branch.ObjectAt(BitOperations.TrailingZeroCount(next))!);
+                    }
+
+                    SealNode(branch.ObjectAt(BitOperations.TrailingZeroCount(m))!, batch);
+                }
+
+                length = EncodeBranch(branch);
                 break;
             }
 
@@ -144,21 +151,64 @@ public sealed partial class PatriciaTrie
         }
     }
 
-    /// <summary>Writes a branch whose children are encoded, its payload length known, at the start of <see cref="_buffer"/>.</summary>
-    private int EncodeBranch(BranchNode branch, int payload)
+    /// <summary>Writes a branch whose children are encoded at the start of <see cref="_buffer"/>; returns its length.</summary>
+    private int EncodeBranch(BranchNode branch)
     {
-        int total = Rlp.LengthOfList(payload);
-        EnsureBuffer(total);
-        RlpWriter w = new(_buffer.AsSpan(0, total));
-        w.WriteListHeader(payload);
-        TrieNode?[] children = branch.Children;
-        for (int i = 0; i < children.Length; i++)
+        int stored = branch.StoredMask;
+        int objects = branch.ObjectMask;
+        int payload = (branch.Value is null ? 1 : Rlp.LengthOfBytes(branch.Value))
+            + (BitOperations.PopCount((uint)stored) * HashRefLength)
+            + (16 - BitOperations.PopCount((uint)(stored | objects)));
+        for (int m = objects; m != 0; m &= m - 1)
         {
-            WriteRef(ref w, children[i]);
+            payload += RefLength(branch.ObjectAt(BitOperations.TrailingZeroCount(m)));
         }
 
-        w.WriteBytes(branch.Value);
+        int total = Rlp.LengthOfList(payload);
+        EnsureBuffer(total);
+        Span<byte> buffer = _buffer.AsSpan(0, total);
+        RlpWriter header = new(buffer);
+        header.WriteListHeader(payload);
+        int pos = header.Position;
+        for (int i = 0; i < 16; i++)
+        {
+            if (((stored >> i) & 1) != 0)
+            {
+                WriteHashRef(buffer, pos, branch.StoredHashAt(i));
+                pos += HashRefLength;
+            }
+            else if (((objects >> i) & 1) == 0)
+            {
+                buffer[pos++] = ShortStringOffset; // no child: the empty string
+            }
+            else
+            {
+                TrieNode c = branch.ObjectAt(i)!;
+                if (c.IsHashed)
+                {
+                    WriteHashRef(buffer, pos, c.Hash);
+                    pos += HashRefLength;
+                }
+                else
+                {
+                    // A node under 32 bytes is embedded in its parent as it is.
+                    c.InlineRlp.CopyTo(buffer[pos..]);
+                    pos += c.InlineRlp!.Length;
+                }
+            }
+        }
+
+        RlpWriter rest = new(buffer[pos..]);
+        rest.WriteBytes(branch.Value);
         return total;
+    }
+
+    /// <summary>A hash reference: the string header 0xa0 and the 32 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteHashRef(Span<byte> buffer, int pos, in Hash256 hash)
+    {
+        buffer[pos] = ShortStringOffset + Hash256.Size;
+        MemoryMarshal.Write(buffer.Slice(pos + 1, Hash256.Size), in hash);
     }
 
     private int EncodeShort(byte[] path, bool isLeaf, ReadOnlySpan<byte> value, TrieNode? child)

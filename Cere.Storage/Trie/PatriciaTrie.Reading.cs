@@ -69,7 +69,7 @@ public sealed partial class PatriciaTrie
                 for (int i = 0; i < 16; i++)
                 {
                     path.Add((byte)i);
-                    Walk(branch.Children[i], path, result);
+                    Walk(branch.ChildAt(i), path, result);
                     path.RemoveAt(path.Count - 1);
                 }
 

@@ -69,7 +69,13 @@ public sealed partial class PatriciaTrie
                         return branch.Value;
                     }
 
-                    node = branch.Children[nibbles[pos++]];
+                    int index = nibbles[pos++];
+                    if (branch.IsStoredAt(index))
+                    {
+                        return StoredNodeWalk.Get(_store, branch.StoredHashAt(index), nibbles, pos, null);
+                    }
+
+                    node = branch.ObjectAt(index);
                     break;
             }
         }
@@ -124,9 +130,14 @@ public sealed partial class PatriciaTrie
             return node;
         }
 
-        byte[] rlp = _store.Load(node.Hash);
-        return TrieNodeDecoder.Decode(rlp, node.Hash);
+        return Load(node.Hash);
     }
+
+    private TrieNode Load(in Hash256 hash) => TrieNodeDecoder.Decode(_store.Load(hash), hash);
+
+    /// <summary>Child <paramref name="i"/> of a branch as a node to change (a stored one is loaded), or null.</summary>
+    private TrieNode? LoadChild(BranchNode branch, int i) =>
+        branch.IsStoredAt(i) ? Load(branch.StoredHashAt(i)) : branch.ObjectAt(i);
 
     private TrieNode Insert(TrieNode? node, byte[] key, int pos, ReadOnlySpan<byte> value)
     {
@@ -164,7 +175,7 @@ public sealed partial class PatriciaTrie
                 }
                 else
                 {
-                    branch.Children[leaf.Path[common]] = NewLeaf(leaf.Path.AsSpan(common + 1), leaf.Value);
+                    branch.SetObject(leaf.Path[common], NewLeaf(leaf.Path.AsSpan(common + 1), leaf.Value));
                 }
 
                 if (common == rest.Length)
@@ -173,7 +184,7 @@ public sealed partial class PatriciaTrie
                 }
                 else
                 {
-                    branch.Children[rest[common]] = NewLeaf(rest[(common + 1)..], value.ToArray());
+                    branch.SetObject(rest[common], NewLeaf(rest[(common + 1)..], value.ToArray()));
                 }
 
                 return common == 0 ? branch : NewExtension(rest[..common].ToArray(), branch);
@@ -197,16 +208,16 @@ public sealed partial class PatriciaTrie
 
                 _changed = true;
                 BranchNode branch = new() { Dirty = true };
-                branch.Children[ext.Path[common]] = common + 1 == ext.Path.Length
-                    ? ext.Child
-                    : NewExtension(ext.Path.AsSpan(common + 1).ToArray(), ext.Child);
+                branch.SetObject(
+                    ext.Path[common],
+                    common + 1 == ext.Path.Length ? ext.Child : NewExtension(ext.Path.AsSpan(common + 1).ToArray(), ext.Child));
                 if (common == rest.Length)
                 {
                     branch.Value = value.ToArray();
                 }
                 else
                 {
-                    branch.Children[rest[common]] = NewLeaf(rest[(common + 1)..], value.ToArray());
+                    branch.SetObject(rest[common], NewLeaf(rest[(common + 1)..], value.ToArray()));
                 }
 
                 return common == 0 ? branch : NewExtension(rest[..common].ToArray(), branch);
@@ -228,10 +239,10 @@ public sealed partial class PatriciaTrie
                 }
 
                 int index = rest[0];
-                TrieNode child = Insert(branch.Children[index], key, pos + 1, value);
+                TrieNode child = Insert(LoadChild(branch, index), key, pos + 1, value);
                 if (_changed)
                 {
-                    branch.Children[index] = child;
+                    branch.SetObject(index, child);
                     branch.Changed();
                 }
 
@@ -308,13 +319,13 @@ public sealed partial class PatriciaTrie
                 }
                 else
                 {
-                    TrieNode? child = Remove(branch.Children[rest[0]], key, pos + 1);
+                    TrieNode? child = Remove(LoadChild(branch, rest[0]), key, pos + 1);
                     if (!_changed)
                     {
                         return node;
                     }
 
-                    branch.Children[rest[0]] = child;
+                    branch.SetObject(rest[0], child);
                 }
 
                 _changed = true;
@@ -330,7 +341,7 @@ public sealed partial class PatriciaTrie
         int count = 0, only = -1;
         for (int i = 0; i < 16; i++)
         {
-            if (branch.Children[i] is not null)
+            if (branch.HasChild(i))
             {
                 count++;
                 only = i;
@@ -347,7 +358,7 @@ public sealed partial class PatriciaTrie
             return branch;
         }
 
-        TrieNode child = Resolve(branch.Children[only]!);
+        TrieNode child = LoadChild(branch, only)!;
         switch (child.Kind)
         {
             case NodeKind.Leaf:

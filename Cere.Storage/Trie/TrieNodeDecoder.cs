@@ -44,8 +44,8 @@ internal static class TrieNodeDecoder
         }
 
         BranchNode branch = new();
-        branch.Children[0] = DecodeChild(first, context);
-        branch.Children[1] = DecodeChild(second, context);
+        DecodeBranchChild(branch, 0, first, context);
+        DecodeBranchChild(branch, 1, second, context);
         for (int i = 2; i < 16; i++)
         {
             if (!r.HasItemsBefore(end))
@@ -53,7 +53,7 @@ internal static class TrieNodeDecoder
                 throw new TrieNodeCorruptedException(context, $"a list of {i} items is neither a short node (2) nor a branch (17)");
             }
 
-            branch.Children[i] = DecodeChild(r.ReadEncodedItem(), context);
+            DecodeBranchChild(branch, i, r.ReadEncodedItem(), context);
         }
 
         if (!r.HasItemsBefore(end))
@@ -118,33 +118,56 @@ internal static class TrieNodeDecoder
         return new ExtensionNode(path, child);
     }
 
+    /// <summary>A branch's child: a stored hash goes into the branch's inline hash array (no object), an embedded node becomes an object.</summary>
+    private static void DecodeBranchChild(BranchNode branch, int index, ReadOnlySpan<byte> encoded, in Hash256 context)
+    {
+        if (encoded[0] >= 0xc0)
+        {
+            branch.SetObject(index, DecodeEmbedded(encoded, context));
+            return;
+        }
+
+        ReadOnlySpan<byte> payload = ReadReference(encoded, context);
+        if (!payload.IsEmpty)
+        {
+            branch.SetStored(index, new Hash256(payload));
+        }
+    }
+
     /// <summary>A child reference: empty string (none), a 32-byte hash, or an embedded node shorter than 32 bytes.</summary>
     private static TrieNode? DecodeChild(ReadOnlySpan<byte> encoded, in Hash256 context)
     {
         if (encoded[0] >= 0xc0)
         {
-            if (encoded.Length >= 32)
-            {
-                throw new TrieNodeCorruptedException(context, $"an embedded child of {encoded.Length} bytes (only nodes under 32 bytes are embedded)");
-            }
-
-            TrieNode inline = DecodeNode(encoded, context);
-            inline.InlineRlp = encoded.ToArray();
-            return inline;
+            return DecodeEmbedded(encoded, context);
         }
 
+        ReadOnlySpan<byte> payload = ReadReference(encoded, context);
+        return payload.IsEmpty ? null : new HashNode(new Hash256(payload));
+    }
+
+    private static TrieNode DecodeEmbedded(ReadOnlySpan<byte> encoded, in Hash256 context)
+    {
+        if (encoded.Length >= 32)
+        {
+            throw new TrieNodeCorruptedException(context, $"an embedded child of {encoded.Length} bytes (only nodes under 32 bytes are embedded)");
+        }
+
+        TrieNode inline = DecodeNode(encoded, context);
+        inline.InlineRlp = encoded.ToArray();
+        return inline;
+    }
+
+    /// <summary>The payload of a string child reference: empty (no child) or a 32-byte hash.</summary>
+    private static ReadOnlySpan<byte> ReadReference(ReadOnlySpan<byte> encoded, in Hash256 context)
+    {
         RlpReader r = new(encoded);
         ReadOnlySpan<byte> payload = r.ReadBytes();
-        if (payload.IsEmpty)
-        {
-            return null;
-        }
-
-        if (payload.Length != Hash256.Size)
+        if (!payload.IsEmpty && payload.Length != Hash256.Size)
         {
             throw new TrieNodeCorruptedException(context, $"a child reference of {payload.Length} bytes (expected 0 or 32)");
         }
 
-        return new HashNode(new Hash256(payload));
+        return payload;
     }
 }
