@@ -63,8 +63,8 @@ public class KeystoreVectorTests
     }
 
     // The scrypt wiki vector is left out here only because each derivation of it costs a second; the MAC check is the same code.
-    [TestCase(WikiPbkdf2, "testpassword", TestName = "wiki_test_vector_pbkdf2")]
-    [TestCase(Geth31ByteKey, "foo", TestName = "geth_31_byte_key")]
+    [TestCase(WikiPbkdf2, "testpassword", TestName = "wrong_password_wiki_pbkdf2")]
+    [TestCase(Geth31ByteKey, "foo", TestName = "wrong_password_geth_31_byte_key")]
     public void WrongPasswordIsRefusedWithGethsMessage(string json, string password)
     {
         KeystoreException e = Assert.Throws<KeystoreException>(() => Keystore.Decrypt(json, password + "x"))!;
