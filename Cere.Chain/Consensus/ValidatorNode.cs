@@ -178,7 +178,8 @@ public sealed class ValidatorNode : IAsyncDisposable
     public Hash256 SubmitTransaction(Transaction tx)
     {
         ArgumentNullException.ThrowIfNull(tx);
-        return Pool.Add(tx, Chain.OpenState(Chain.Head.StateRoot));
+        BlockHeader head = Chain.Head;
+        return Pool.Add(tx, Chain.OpenState(head.StateRoot), head.GasLimit);
     }
 
     /// <inheritdoc/>
@@ -232,7 +233,8 @@ public sealed class ValidatorNode : IAsyncDisposable
         t_addingFromGossip = true;
         try
         {
-            Pool.Add(tx, Chain.OpenState(Chain.Head.StateRoot));
+            BlockHeader head = Chain.Head;
+            Pool.Add(tx, Chain.OpenState(head.StateRoot), head.GasLimit);
         }
         catch (TxPoolException)
         {
