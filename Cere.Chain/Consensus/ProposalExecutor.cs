@@ -13,14 +13,13 @@ namespace Cere.Chain.Consensus;
 /// without committing anything: consensus decides first, the chain commits after.
 /// </summary>
 /// <remarks>
-/// The checks mirror <see cref="BlockProcessor.Import"/> (which commits as it goes and so cannot be used before a
-/// decision), plus a bound on how far a timestamp may run ahead of this node's clock.
+/// A peer's proposal goes through <see cref="BlockProcessor.Validate"/> (the import rules without the commit), plus a
+/// bound on how far a timestamp may run ahead of this node's clock.
 /// </remarks>
 public sealed class ProposalExecutor
 {
-    private readonly Blockchain _chain;
-    private readonly ITransactionExecutor _executor;
     private readonly BlockBuilder _builder;
+    private readonly BlockProcessor _processor;
     private readonly TimeProvider _time;
 
     /// <summary>An executor on <paramref name="chain"/>'s head.</summary>
@@ -28,9 +27,8 @@ public sealed class ProposalExecutor
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(executor);
-        _chain = chain;
-        _executor = executor;
         _builder = new BlockBuilder(chain, executor);
+        _processor = new BlockProcessor(chain, executor);
         _time = time ?? TimeProvider.System;
     }
 
@@ -55,86 +53,9 @@ public sealed class ProposalExecutor
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(encoded);
         BlockHeader h = block.Header;
-        ValidateHeader(h, parent);
-
-        Hash256 txRoot = OrderedTrieRoot.OfTransactions(block.Transactions);
-        if (txRoot != h.TransactionsRoot)
-        {
-            throw new InvalidBlockException($"transactions root mismatch: header {h.TransactionsRoot}, body {txRoot}");
-        }
-
-        if (block.Ommers.Length != 0 || h.OmmersHash != Hash256.EmptyListHash)
-        {
-            throw new InvalidBlockException("ommers are not allowed");
-        }
-
-        return EvmExecutor.RunOnEvmThread(() => ExecuteBody(parent, block, encoded));
-    }
-
-    private ExecutedBlock ExecuteBody(BlockHeader parent, Block block, byte[] encoded)
-    {
-        BlockHeader h = block.Header;
-        BlockContext ctx = _builder.ContextFor(parent, h.BaseFeePerGas!.Value, h.Timestamp, h.Beneficiary);
-        WorldState state = _chain.OpenState(parent.StateRoot);
-        Receipt[] receipts = new Receipt[block.Transactions.Length];
-        Bloom bloom = new();
-        ulong gasUsed = 0;
-        for (int i = 0; i < receipts.Length; i++)
-        {
-            Transaction tx = block.Transactions[i];
-            if (tx.GasLimit > h.GasLimit - gasUsed)
-            {
-                throw new InvalidBlockException($"transaction {i} ({tx.Hash}): gas limit reached: tx gas {tx.GasLimit}, block gas left {h.GasLimit - gasUsed}");
-            }
-
-            try
-            {
-                ExecutedTransaction done = _executor.Execute(state, ctx, tx, gasUsed);
-                gasUsed += done.GasUsed;
-                receipts[i] = done.Receipt;
-                bloom.Accumulate(done.Receipt.Bloom);
-            }
-            catch (TransactionRejectedException e)
-            {
-                throw new InvalidBlockException($"transaction {i} ({tx.Hash}): {e.Message}", e);
-            }
-        }
-
-        if (gasUsed != h.GasUsed)
-        {
-            throw new InvalidBlockException($"gas used mismatch: header {h.GasUsed}, executed {gasUsed}");
-        }
-
-        if (!bloom.Equals(h.LogsBloom))
-        {
-            throw new InvalidBlockException("logs bloom mismatch");
-        }
-
-        Hash256 receiptsRoot = OrderedTrieRoot.OfReceipts(receipts);
-        if (receiptsRoot != h.ReceiptsRoot)
-        {
-            throw new InvalidBlockException($"receipts root mismatch: header {h.ReceiptsRoot}, executed {receiptsRoot}");
-        }
-
-        Hash256 stateRoot = state.ComputeStateRoot();
-        if (stateRoot != h.StateRoot)
-        {
-            throw new InvalidBlockException($"state root mismatch: header {h.StateRoot}, executed {stateRoot}");
-        }
-
-        return new ExecutedBlock(block, encoded, receipts, state, []);
-    }
-
-    private void ValidateHeader(BlockHeader h, BlockHeader parent)
-    {
         if (h.ParentHash != parent.Hash || h.Number != parent.Number + 1)
         {
             throw new InvalidBlockException($"block {h.Number} with parent {h.ParentHash} does not extend the head {parent.Number} {parent.Hash}");
-        }
-
-        if (h.Timestamp <= parent.Timestamp)
-        {
-            throw new InvalidBlockException($"timestamp {h.Timestamp} not after the parent's {parent.Timestamp}");
         }
 
         ulong now = (ulong)_time.GetUtcNow().ToUnixTimeSeconds();
@@ -143,29 +64,8 @@ public sealed class ProposalExecutor
             throw new InvalidBlockException($"timestamp {h.Timestamp} is more than {MaxFutureDriftSeconds} s ahead of this node's clock ({now})");
         }
 
-        if (h.GasUsed > h.GasLimit)
-        {
-            throw new InvalidBlockException($"gas used {h.GasUsed} above the gas limit {h.GasLimit}");
-        }
-
-        // EIP-1559: the gas limit moves by less than parent/1024 per block and stays at least 5000.
-        ulong bound = parent.GasLimit / 1024;
-        ulong diff = h.GasLimit > parent.GasLimit ? h.GasLimit - parent.GasLimit : parent.GasLimit - h.GasLimit;
-        if (diff >= bound || h.GasLimit < 5000)
-        {
-            throw new InvalidBlockException($"invalid gas limit {h.GasLimit} after the parent's {parent.GasLimit}");
-        }
-
-        // EIP-1559: the base fee follows from the parent's gas use.
-        UInt256 expected = BaseFeeCalculator.Next(parent, _chain.Spec);
-        if (h.BaseFeePerGas is not UInt256 fee || fee != expected)
-        {
-            throw new InvalidBlockException($"invalid base fee {h.BaseFeePerGas}, expected {expected}");
-        }
-
-        if (h.ExtraData.Length > 32)
-        {
-            throw new InvalidBlockException($"extra data is {h.ExtraData.Length} bytes, at most 32");
-        }
+        // Every import rule (header, body, system call, withdrawals, roots) on a state copy that is not committed.
+        ValidatedBlock validated = _processor.Validate(block);
+        return new ExecutedBlock(block, encoded, validated.Receipts, validated.State, []);
     }
 }

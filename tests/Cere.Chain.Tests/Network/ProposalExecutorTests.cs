@@ -57,9 +57,10 @@ public class ProposalExecutorTests
             ParentHash = forgery == "wrong parent" ? Hash256.Zero : h.ParentHash, Beneficiary = h.Beneficiary,
             StateRoot = forgery == "state root" ? Hash256.EmptyTrieRoot : h.StateRoot, TransactionsRoot = h.TransactionsRoot,
             ReceiptsRoot = h.ReceiptsRoot, LogsBloom = h.LogsBloom, Number = h.Number, GasLimit = h.GasLimit, GasUsed = h.GasUsed,
-            Timestamp = h.Timestamp, BaseFeePerGas = h.BaseFeePerGas,
+            Timestamp = h.Timestamp, BaseFeePerGas = h.BaseFeePerGas, WithdrawalsRoot = h.WithdrawalsRoot,
+            BlobGasUsed = h.BlobGasUsed, ExcessBlobGas = h.ExcessBlobGas, ParentBeaconBlockRoot = h.ParentBeaconBlockRoot,
         };
-        Block forged = new(header, built.Block.Transactions);
+        Block forged = new(header, built.Block.Transactions, built.Block.Ommers, built.Block.Withdrawals);
         byte[] encoded = BlockCodec.Encode(forged);
 
         Blockchain validatorChain = DevChainFixture.Open();
