@@ -11,24 +11,8 @@ namespace Cere.Chain.Execution;
 /// </summary>
 public sealed class EvmExecutor : ITransactionExecutor
 {
-    [ThreadStatic]
-    private static bool t_onEvmThread;
-
-    /// <summary>Runs <paramref name="work"/> on a thread whose stack holds 1024 nested call frames.</summary>
-    public static T RunOnEvmThread<T>(Func<T> work)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        if (t_onEvmThread)
-        {
-            return work();
-        }
-
-        return EvmThread.Run(() =>
-        {
-            t_onEvmThread = true;
-            return work();
-        });
-    }
+    /// <summary>Runs <paramref name="work"/> on a thread whose stack holds 1024 nested call frames (inline if already on one).</summary>
+    public static T RunOnEvmThread<T>(Func<T> work) => EvmThread.Run(work);
 
     /// <inheritdoc/>
     public ExecutedTransaction Execute(IWorldState state, BlockContext block, Transaction tx, ulong cumulativeGasBefore)

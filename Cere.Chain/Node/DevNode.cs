@@ -2,9 +2,7 @@ using Cere.Chain.Blocks;
 using Cere.Chain.Dev;
 using Cere.Chain.Execution;
 using Cere.Chain.Rpc;
-using Cere.Chain.Rpc.Filters;
 using Cere.Chain.Rpc.Modules;
-using Cere.Chain.Rpc.Subscriptions;
 using Cere.Chain.TxPool;
 using Cere.Core.Chainspec;
 using Cere.Core.Crypto;
@@ -55,20 +53,8 @@ public sealed class DevNode : IAsyncDisposable
         BlockBuilder builder = new(chain, executor);
         DevSealer sealer = new(chain, pool, builder, TimeSpan.FromSeconds(options.DevPeriodSeconds), keys[0].Address, log);
 
-        RpcMethodRegistry methods = new();
-        ChainReader reader = new(chain);
-        NetModule.Register(methods, spec.ChainId);
-        EthFeeModule.Register(methods, reader);
-        EthStateModule.Register(methods, reader, pool);
-        EthBlockModule.Register(methods, reader, pool);
-        EthSendModule.Register(methods, chain, pool);
-        EthCallModule.Register(methods, reader);
-        EthProofModule.Register(methods, reader);
         RpcLimits limits = new();
-        LogQueryRunner logQueries = new(chain, limits);
-        EthLogsModule.Register(methods, logQueries);
-        EthFilterModule.Register(methods, new FilterStore(chain, pool, limits), logQueries);
-        EthSubscribeModule.Register(methods, new SubscriptionHub(chain, pool, limits));
+        RpcMethodRegistry methods = EthereumRpcMethods.Create(chain, pool, limits);
         RpcServer rpc = new(new RpcServerOptions
         {
             Address = options.RpcAddress,
