@@ -23,18 +23,7 @@ public static class BeaconRoots
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(block);
-        BlockEnvironment env = new()
-        {
-            Coinbase = block.Coinbase,
-            Number = (long)block.Number,
-            Timestamp = block.Timestamp,
-            GasLimit = (long)block.GasLimit,
-            BaseFee = block.BaseFee,
-            PrevRandao = block.PrevRandao,
-            BlobBaseFee = block.BlobBaseFee,
-            ChainId = block.ChainId,
-            BlockHashes = block.BlockHashes,
-        };
+        BlockEnvironment env = block.ToEnvironment();
         SystemCall.Execute(state, env, ContractAddress, parentBeaconBlockRoot.ToArray(), CallGas);
     }
 }

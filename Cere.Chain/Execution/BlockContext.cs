@@ -1,4 +1,5 @@
 using Cere.Core;
+using Cere.Vm;
 
 namespace Cere.Chain.Execution;
 
@@ -31,4 +32,18 @@ public sealed record BlockContext
 
     /// <summary>Hashes of earlier canonical blocks by number (BLOCKHASH); null gives zero.</summary>
     public Func<long, Hash256>? BlockHashes { get; init; }
+
+    /// <summary>The VM's view of this block (the same fields, in the VM's types).</summary>
+    public BlockEnvironment ToEnvironment() => new()
+    {
+        Coinbase = Coinbase,
+        Number = (long)Number,
+        Timestamp = Timestamp,
+        GasLimit = (long)GasLimit,
+        BaseFee = BaseFee,
+        PrevRandao = PrevRandao,
+        BlobBaseFee = BlobBaseFee,
+        ChainId = ChainId,
+        BlockHashes = BlockHashes,
+    };
 }

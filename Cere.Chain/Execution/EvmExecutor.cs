@@ -25,18 +25,7 @@ public sealed class EvmExecutor : ITransactionExecutor
 
     private static ExecutedTransaction ExecuteHere(IWorldState state, BlockContext block, Transaction tx, ulong cumulativeGasBefore)
     {
-        BlockEnvironment env = new()
-        {
-            Coinbase = block.Coinbase,
-            Number = (long)block.Number,
-            Timestamp = block.Timestamp,
-            GasLimit = (long)block.GasLimit,
-            BaseFee = block.BaseFee,
-            PrevRandao = block.PrevRandao,
-            BlobBaseFee = block.BlobBaseFee,
-            ChainId = block.ChainId,
-            BlockHashes = block.BlockHashes,
-        };
+        BlockEnvironment env = block.ToEnvironment();
         TransactionProcessor processor = new(state, env);
         try
         {

@@ -10,34 +10,66 @@ namespace Cere.Chain.Rpc.Modules;
 /// <summary>Blocks, transactions, receipts and logs in the JSON shapes geth returns (which ethers.js and viem parse).</summary>
 public static class ChainJson
 {
+    /// <summary>
+    /// Every header field in the execution-apis shape, including the hash and the Shanghai/Cancun fields when present:
+    /// the common part of a block object and a newHeads notification.
+    /// </summary>
+    public static void WriteHeaderFields(Utf8JsonWriter w, BlockHeader h)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(h);
+        RpcJson.Hash(w, "parentHash", h.ParentHash);
+        RpcJson.Hash(w, "sha3Uncles", h.OmmersHash);
+        RpcJson.Address(w, "miner", h.Beneficiary);
+        RpcJson.Hash(w, "stateRoot", h.StateRoot);
+        RpcJson.Hash(w, "transactionsRoot", h.TransactionsRoot);
+        RpcJson.Hash(w, "receiptsRoot", h.ReceiptsRoot);
+        RpcJson.Data(w, "logsBloom", h.LogsBloom.Bytes);
+        RpcJson.Quantity(w, "difficulty", h.Difficulty);
+        RpcJson.Quantity(w, "number", h.Number);
+        RpcJson.Quantity(w, "gasLimit", h.GasLimit);
+        RpcJson.Quantity(w, "gasUsed", h.GasUsed);
+        RpcJson.Quantity(w, "timestamp", h.Timestamp);
+        RpcJson.Data(w, "extraData", h.ExtraData);
+        RpcJson.Hash(w, "mixHash", h.MixHash);
+        Span<byte> nonce = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(nonce, h.Nonce);
+        RpcJson.Data(w, "nonce", nonce);
+        if (h.BaseFeePerGas is { } fee)
+        {
+            RpcJson.Quantity(w, "baseFeePerGas", fee);
+        }
+
+        if (h.WithdrawalsRoot is { } withdrawals)
+        {
+            RpcJson.Hash(w, "withdrawalsRoot", withdrawals);
+        }
+
+        if (h.BlobGasUsed is ulong blobGas)
+        {
+            RpcJson.Quantity(w, "blobGasUsed", blobGas);
+        }
+
+        if (h.ExcessBlobGas is ulong excess)
+        {
+            RpcJson.Quantity(w, "excessBlobGas", excess);
+        }
+
+        if (h.ParentBeaconBlockRoot is { } beacon)
+        {
+            RpcJson.Hash(w, "parentBeaconBlockRoot", beacon);
+        }
+
+        RpcJson.Hash(w, "hash", h.Hash);
+    }
+
     /// <summary>A block object; transactions as hashes or, with <paramref name="fullTransactions"/>, as objects.</summary>
     public static void WriteBlock(Utf8JsonWriter w, Block block, bool fullTransactions)
     {
         BlockHeader h = block.Header;
         w.WriteStartObject();
-        if (h.BaseFeePerGas is UInt256 fee)
-        {
-            RpcJson.Quantity(w, "baseFeePerGas", fee);
-        }
-
-        RpcJson.Quantity(w, "difficulty", h.Difficulty);
-        RpcJson.Data(w, "extraData", h.ExtraData);
-        RpcJson.Quantity(w, "gasLimit", h.GasLimit);
-        RpcJson.Quantity(w, "gasUsed", h.GasUsed);
-        RpcJson.Hash(w, "hash", h.Hash);
-        RpcJson.Data(w, "logsBloom", h.LogsBloom.Bytes);
-        RpcJson.Address(w, "miner", h.Beneficiary);
-        RpcJson.Hash(w, "mixHash", h.MixHash);
-        Span<byte> nonce = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(nonce, h.Nonce);
-        RpcJson.Data(w, "nonce", nonce);
-        RpcJson.Quantity(w, "number", h.Number);
-        RpcJson.Hash(w, "parentHash", h.ParentHash);
-        RpcJson.Hash(w, "receiptsRoot", h.ReceiptsRoot);
-        RpcJson.Hash(w, "sha3Uncles", h.OmmersHash);
+        WriteHeaderFields(w, h);
         RpcJson.Quantity(w, "size", (ulong)BlockCodec.Encode(block).Length);
-        RpcJson.Hash(w, "stateRoot", h.StateRoot);
-        RpcJson.Quantity(w, "timestamp", h.Timestamp);
         w.WritePropertyName("transactions");
         w.WriteStartArray();
         for (int i = 0; i < block.Transactions.Length; i++)
@@ -53,7 +85,6 @@ public static class ChainJson
         }
 
         w.WriteEndArray();
-        RpcJson.Hash(w, "transactionsRoot", h.TransactionsRoot);
         w.WritePropertyName("uncles");
         w.WriteStartArray();
         w.WriteEndArray();

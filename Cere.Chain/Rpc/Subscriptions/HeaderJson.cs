@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.Json;
 using Cere.Chain.Rpc.Modules;
 using Cere.Core.Blocks;
@@ -17,49 +16,7 @@ public static class HeaderJson
         using (Utf8JsonWriter w = new(buffer))
         {
             w.WriteStartObject();
-            RpcJson.Hash(w, "parentHash", h.ParentHash);
-            RpcJson.Hash(w, "sha3Uncles", h.OmmersHash);
-            RpcJson.Address(w, "miner", h.Beneficiary);
-            RpcJson.Hash(w, "stateRoot", h.StateRoot);
-            RpcJson.Hash(w, "transactionsRoot", h.TransactionsRoot);
-            RpcJson.Hash(w, "receiptsRoot", h.ReceiptsRoot);
-            RpcJson.Data(w, "logsBloom", h.LogsBloom.Bytes);
-            RpcJson.Quantity(w, "difficulty", h.Difficulty);
-            RpcJson.Quantity(w, "number", h.Number);
-            RpcJson.Quantity(w, "gasLimit", h.GasLimit);
-            RpcJson.Quantity(w, "gasUsed", h.GasUsed);
-            RpcJson.Quantity(w, "timestamp", h.Timestamp);
-            RpcJson.Data(w, "extraData", h.ExtraData);
-            RpcJson.Hash(w, "mixHash", h.MixHash);
-            Span<byte> nonce = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(nonce, h.Nonce);
-            RpcJson.Data(w, "nonce", nonce);
-            if (h.BaseFeePerGas is { } fee)
-            {
-                RpcJson.Quantity(w, "baseFeePerGas", fee);
-            }
-
-            if (h.WithdrawalsRoot is { } withdrawals)
-            {
-                RpcJson.Hash(w, "withdrawalsRoot", withdrawals);
-            }
-
-            if (h.BlobGasUsed is ulong blobGas)
-            {
-                RpcJson.Quantity(w, "blobGasUsed", blobGas);
-            }
-
-            if (h.ExcessBlobGas is ulong excess)
-            {
-                RpcJson.Quantity(w, "excessBlobGas", excess);
-            }
-
-            if (h.ParentBeaconBlockRoot is { } beacon)
-            {
-                RpcJson.Hash(w, "parentBeaconBlockRoot", beacon);
-            }
-
-            RpcJson.Hash(w, "hash", h.Hash);
+            ChainJson.WriteHeaderFields(w, h);
             w.WriteEndObject();
         }
 
