@@ -4,7 +4,7 @@ namespace Cere.Vm.Precompiles;
 
 /// <summary>
 /// 0x06–0x08 alt_bn128 (EIP-196/197): G1 addition and scalar multiplication, and the optimal-ate pairing check.
-/// A straightforward BigInteger implementation (affine G1, twist points in Fp2, Fp12 as polynomials mod
+/// A straightforward BigInteger implementation (affine G1, twist points in LegacyFp2, LegacyFp12 as polynomials mod
 /// w^12 − 18w^6 + 82): correct first; the precompile is priced at 45,000 + 34,000·k gas.
 /// </summary>
 internal static class AltBn128
@@ -41,7 +41,7 @@ internal static class AltBn128
             return null;
         }
 
-        Fp12 product = Fp12.One;
+        LegacyFp12 product = LegacyFp12.One;
         for (int i = 0; i < input.Length; i += 192)
         {
             ReadOnlySpan<byte> pair = input.AsSpan(i, 192);

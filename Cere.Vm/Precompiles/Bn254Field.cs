@@ -18,35 +18,35 @@ internal static class Bn254Field
     public static BigInteger Inverse(BigInteger a) => BigInteger.ModPow(Mod(a), P - 2, P);
 }
 
-/// <summary>An element a + b·i of Fp2 = Fp[i]/(i² + 1).</summary>
-internal readonly record struct Fp2(BigInteger A, BigInteger B)
+/// <summary>An element a + b·i of LegacyFp2 = Fp[i]/(i² + 1).</summary>
+internal readonly record struct LegacyFp2(BigInteger A, BigInteger B)
 {
-    public static readonly Fp2 Zero = new(0, 0);
-    public static readonly Fp2 One = new(1, 0);
+    public static readonly LegacyFp2 Zero = new(0, 0);
+    public static readonly LegacyFp2 One = new(1, 0);
 
     public bool IsZero => A.IsZero && B.IsZero;
 
-    public static Fp2 operator +(Fp2 x, Fp2 y) => new(Bn254Field.Mod(x.A + y.A), Bn254Field.Mod(x.B + y.B));
+    public static LegacyFp2 operator +(LegacyFp2 x, LegacyFp2 y) => new(Bn254Field.Mod(x.A + y.A), Bn254Field.Mod(x.B + y.B));
 
-    public static Fp2 operator -(Fp2 x, Fp2 y) => new(Bn254Field.Mod(x.A - y.A), Bn254Field.Mod(x.B - y.B));
+    public static LegacyFp2 operator -(LegacyFp2 x, LegacyFp2 y) => new(Bn254Field.Mod(x.A - y.A), Bn254Field.Mod(x.B - y.B));
 
-    public static Fp2 operator -(Fp2 x) => new(Bn254Field.Mod(-x.A), Bn254Field.Mod(-x.B));
+    public static LegacyFp2 operator -(LegacyFp2 x) => new(Bn254Field.Mod(-x.A), Bn254Field.Mod(-x.B));
 
-    public static Fp2 operator *(Fp2 x, Fp2 y) => new(Bn254Field.Mod((x.A * y.A) - (x.B * y.B)), Bn254Field.Mod((x.A * y.B) + (x.B * y.A)));
+    public static LegacyFp2 operator *(LegacyFp2 x, LegacyFp2 y) => new(Bn254Field.Mod((x.A * y.A) - (x.B * y.B)), Bn254Field.Mod((x.A * y.B) + (x.B * y.A)));
 
-    public static Fp2 operator *(Fp2 x, BigInteger k) => new(Bn254Field.Mod(x.A * k), Bn254Field.Mod(x.B * k));
+    public static LegacyFp2 operator *(LegacyFp2 x, BigInteger k) => new(Bn254Field.Mod(x.A * k), Bn254Field.Mod(x.B * k));
 
-    public Fp2 Inverse()
+    public LegacyFp2 Inverse()
     {
         BigInteger inv = Bn254Field.Inverse((A * A) + (B * B));
-        return new Fp2(Bn254Field.Mod(A * inv), Bn254Field.Mod(-B * inv));
+        return new LegacyFp2(Bn254Field.Mod(A * inv), Bn254Field.Mod(-B * inv));
     }
 
-    public Fp2 Conjugate() => new(A, Bn254Field.Mod(-B));
+    public LegacyFp2 Conjugate() => new(A, Bn254Field.Mod(-B));
 
-    public Fp2 Pow(BigInteger e)
+    public LegacyFp2 Pow(BigInteger e)
     {
-        Fp2 result = One, b = this;
+        LegacyFp2 result = One, b = this;
         while (!e.IsZero)
         {
             if (!e.IsEven)
@@ -62,14 +62,14 @@ internal readonly record struct Fp2(BigInteger A, BigInteger B)
     }
 }
 
-/// <summary>An element of Fp12 = Fp[w]/(w^12 − 18w^6 + 82), as 12 coefficients (the py_ecc representation).</summary>
-internal sealed class Fp12
+/// <summary>An element of LegacyFp12 = Fp[w]/(w^12 − 18w^6 + 82), as 12 coefficients (the py_ecc representation).</summary>
+internal sealed class LegacyFp12
 {
-    public static readonly Fp12 One = FromCoefficients(1);
+    public static readonly LegacyFp12 One = FromCoefficients(1);
 
     private readonly BigInteger[] _c;
 
-    private Fp12(BigInteger[] c) => _c = c;
+    private LegacyFp12(BigInteger[] c) => _c = c;
 
     public bool IsOne
     {
@@ -92,7 +92,7 @@ internal sealed class Fp12
         }
     }
 
-    public static Fp12 FromCoefficients(params BigInteger[] c)
+    public static LegacyFp12 FromCoefficients(params BigInteger[] c)
     {
         BigInteger[] all = new BigInteger[12];
         for (int i = 0; i < c.Length; i++)
@@ -100,24 +100,24 @@ internal sealed class Fp12
             all[i] = Bn254Field.Mod(c[i]);
         }
 
-        return new Fp12(all);
+        return new LegacyFp12(all);
     }
 
-    /// <summary>The sparse element Σ e(v_k)·w^k for Fp2 values v_k at powers k (e embeds i as w^6 − 9).</summary>
-    public static Fp12 FromFp2Terms(ReadOnlySpan<(int Power, Fp2 Value)> terms)
+    /// <summary>The sparse element Σ e(v_k)·w^k for LegacyFp2 values v_k at powers k (e embeds i as w^6 − 9).</summary>
+    public static LegacyFp12 FromFp2Terms(ReadOnlySpan<(int Power, LegacyFp2 Value)> terms)
     {
         BigInteger[] c = new BigInteger[12];
-        foreach ((int k, Fp2 v) in terms)
+        foreach ((int k, LegacyFp2 v) in terms)
         {
             // e(a + b·i) = (a − 9b) + b·w^6.
             c[k] = Bn254Field.Mod(c[k] + v.A - (9 * v.B));
             c[k + 6] = Bn254Field.Mod(c[k + 6] + v.B);
         }
 
-        return new Fp12(c);
+        return new LegacyFp12(c);
     }
 
-    public static Fp12 operator *(Fp12 x, Fp12 y)
+    public static LegacyFp12 operator *(LegacyFp12 x, LegacyFp12 y)
     {
         BigInteger[] t = new BigInteger[23];
         for (int i = 0; i < 12; i++)
@@ -147,12 +147,12 @@ internal sealed class Fp12
             r[i] = Bn254Field.Mod(t[i]);
         }
 
-        return new Fp12(r);
+        return new LegacyFp12(r);
     }
 
-    public Fp12 Pow(BigInteger e)
+    public LegacyFp12 Pow(BigInteger e)
     {
-        Fp12 result = One, b = this;
+        LegacyFp12 result = One, b = this;
         while (!e.IsZero)
         {
             if (!e.IsEven)

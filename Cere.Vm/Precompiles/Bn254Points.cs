@@ -94,12 +94,12 @@ internal readonly record struct Bn254G1(BigInteger X, BigInteger Y, bool IsInfin
     }
 }
 
-/// <summary>An affine point of the alt_bn128 G2 twist (y² = x³ + 3/(9 + i) over Fp2).</summary>
-internal readonly record struct Bn254G2(Fp2 X, Fp2 Y, bool IsInfinity)
+/// <summary>An affine point of the alt_bn128 G2 twist (y² = x³ + 3/(9 + i) over LegacyFp2).</summary>
+internal readonly record struct Bn254G2(LegacyFp2 X, LegacyFp2 Y, bool IsInfinity)
 {
-    public static readonly Bn254G2 Infinity = new(Fp2.Zero, Fp2.Zero, true);
+    public static readonly Bn254G2 Infinity = new(LegacyFp2.Zero, LegacyFp2.Zero, true);
 
-    public static readonly Fp2 B2 = new Fp2(3, 0) * new Fp2(9, 1).Inverse();
+    public static readonly LegacyFp2 B2 = new LegacyFp2(3, 0) * new LegacyFp2(9, 1).Inverse();
 
     /// <summary>Reads 128 bytes x_im ‖ x_re ‖ y_im ‖ y_re (EIP-197); false if off the curve or outside the order-r subgroup.</summary>
     public static bool TryRead(ReadOnlySpan<byte> data, out Bn254G2 point)
@@ -116,7 +116,7 @@ internal readonly record struct Bn254G2(Fp2 X, Fp2 Y, bool IsInfinity)
             return true;
         }
 
-        Fp2 x = new(xr, xi), y = new(yr, yi);
+        LegacyFp2 x = new(xr, xi), y = new(yr, yi);
         if (!((y * y) - (x * x * x) - B2).IsZero)
         {
             return false;
@@ -144,7 +144,7 @@ internal readonly record struct Bn254G2(Fp2 X, Fp2 Y, bool IsInfinity)
             return this;
         }
 
-        Fp2 m;
+        LegacyFp2 m;
         if (X == o.X)
         {
             if ((Y + o.Y).IsZero)
@@ -159,8 +159,8 @@ internal readonly record struct Bn254G2(Fp2 X, Fp2 Y, bool IsInfinity)
             m = (o.Y - Y) * (o.X - X).Inverse();
         }
 
-        Fp2 x3 = (m * m) - X - o.X;
-        Fp2 y3 = (m * (X - x3)) - Y;
+        LegacyFp2 x3 = (m * m) - X - o.X;
+        LegacyFp2 y3 = (m * (X - x3)) - Y;
         return new Bn254G2(x3, y3, false);
     }
 
