@@ -133,7 +133,7 @@ public sealed class ConnectionManager : IAsyncDisposable
         }
 
         Store.MarkConnected(peer);
-        if (connection.Direction == ConnectionDirection.Outbound)
+        if (connection.Direction == ConnectionDirection.Outbound && !_options.DialOnlyBootnodeAddresses)
             Store.AddAddresses(peer, [connection.RemoteAddress]);
 
         var connected = ConnectedPeers();
@@ -166,6 +166,8 @@ public sealed class ConnectionManager : IAsyncDisposable
         if (connection.Identify is not { } info)
             return;
         Store.SetIdentify(connection.RemotePeer, info.Protocols, info.AgentVersion);
+        if (_options.DialOnlyBootnodeAddresses)
+            return; // the peer's own listen addresses would bypass the configured route
         Store.AddAddresses(connection.RemotePeer, info.ListenAddresses);
     }
 
@@ -216,7 +218,7 @@ public sealed class ConnectionManager : IAsyncDisposable
         {
             if (connectedSet.Contains(record.Peer) || record.Addresses.Count == 0 || record.NextDialAt > now)
                 continue;
-            if (!record.IsBootnode && !wantMore)
+            if (!record.IsBootnode && (!wantMore || _options.DialOnlyBootnodeAddresses))
                 continue;
             if (record.BannedUntil > now || record.Peer == _host.PeerId)
                 continue;

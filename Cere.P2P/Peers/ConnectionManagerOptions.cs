@@ -26,6 +26,13 @@ public sealed class ConnectionManagerOptions
     /// <summary>How long a misbehaving peer stays banned.</summary>
     public TimeSpan BanDuration { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Dial only the bootnodes, at the addresses configured for them: addresses learned from identify or from connections
+    /// are not recorded and other peers are never dialled (geth's <c>--nodiscover</c> with static peers). For fixed
+    /// topologies, e.g. tests that route every link through a fault-injecting proxy.
+    /// </summary>
+    public bool DialOnlyBootnodeAddresses { get; init; }
+
     /// <summary>Peers whose score falls below this are banned and dropped (the gossipsub graylist threshold by default).</summary>
     public double DisconnectScoreThreshold { get; init; } = -80;
 
