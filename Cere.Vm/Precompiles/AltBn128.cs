@@ -9,29 +9,34 @@ namespace Cere.Vm.Precompiles;
 /// </summary>
 internal static class AltBn128
 {
+    /// <summary>0x06: the sum of two G1 points, or null (failure) for an invalid point.</summary>
     public static byte[]? Add(byte[] input)
     {
         Span<byte> data = stackalloc byte[128];
         Pad(input, data);
-        if (!Bn254G1.TryRead(data[..64], out Bn254G1 a) || !Bn254G1.TryRead(data[64..], out Bn254G1 b))
+        if (!G1Affine.TryRead(data[..64], out G1Affine a) || !G1Affine.TryRead(data[64..], out G1Affine b))
         {
             return null;
         }
 
-        return a.Add(b).ToBytes();
+        byte[] output = new byte[64];
+        G1Jacobian.AddAffine(G1Jacobian.FromAffine(a), b).ToAffine().Write(output);
+        return output;
     }
 
+    /// <summary>0x07: a G1 point times a 256-bit scalar, or null (failure) for an invalid point.</summary>
     public static byte[]? Mul(byte[] input)
     {
         Span<byte> data = stackalloc byte[96];
         Pad(input, data);
-        if (!Bn254G1.TryRead(data[..64], out Bn254G1 a))
+        if (!G1Affine.TryRead(data[..64], out G1Affine a))
         {
             return null;
         }
 
-        BigInteger k = new(data[64..], isUnsigned: true, isBigEndian: true);
-        return a.Multiply(k).ToBytes();
+        byte[] output = new byte[64];
+        G1Jacobian.Multiply(a, data.Slice(64, 32)).ToAffine().Write(output);
+        return output;
     }
 
     public static byte[]? Pairing(byte[] input)
