@@ -7,23 +7,18 @@ namespace Cere.Core.Blocks;
 /// <summary>RLP of whole blocks: <c>[header, [transactions…], [ommers…], [withdrawals…]?]</c>.</summary>
 public static class BlockCodec
 {
+    /// <summary>The length of <paramref name="block"/>'s encoding, computed without encoding it (the JSON-RPC <c>size</c>).</summary>
+    public static int EncodedLength(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return RlpLength.LengthOfList(PayloadLength(block, out _, out _));
+    }
+
     /// <summary>Encodes a block.</summary>
     public static byte[] Encode(Block block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        int txs = TransactionsPayloadLength(block.Transactions);
-        int ommers = 0;
-        foreach (BlockHeader o in block.Ommers)
-        {
-            ommers += BlockHeaderCodec.EncodedLength(o);
-        }
-
-        int payload = BlockHeaderCodec.EncodedLength(block.Header) + RlpLength.LengthOfList(txs) + RlpLength.LengthOfList(ommers);
-        if (block.Withdrawals is Withdrawal[] ws)
-        {
-            payload += RlpLength.LengthOfList(WithdrawalsPayloadLength(ws));
-        }
-
+        int payload = PayloadLength(block, out int txs, out int ommers);
         byte[] result = new byte[RlpLength.LengthOfList(payload)];
         RlpWriter w = new(result);
         w.WriteListHeader(payload);
@@ -112,6 +107,24 @@ public static class BlockCodec
         }
 
         return len;
+    }
+
+    private static int PayloadLength(Block block, out int txs, out int ommers)
+    {
+        txs = TransactionsPayloadLength(block.Transactions);
+        ommers = 0;
+        foreach (BlockHeader o in block.Ommers)
+        {
+            ommers += BlockHeaderCodec.EncodedLength(o);
+        }
+
+        int payload = BlockHeaderCodec.EncodedLength(block.Header) + RlpLength.LengthOfList(txs) + RlpLength.LengthOfList(ommers);
+        if (block.Withdrawals is Withdrawal[] ws)
+        {
+            payload += RlpLength.LengthOfList(WithdrawalsPayloadLength(ws));
+        }
+
+        return payload;
     }
 
     private static int WithdrawalsPayloadLength(Withdrawal[] ws)

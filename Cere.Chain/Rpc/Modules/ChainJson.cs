@@ -69,7 +69,7 @@ public static class ChainJson
         BlockHeader h = block.Header;
         w.WriteStartObject();
         WriteHeaderFields(w, h);
-        RpcJson.Quantity(w, "size", (ulong)BlockCodec.Encode(block).Length);
+        RpcJson.Quantity(w, "size", (ulong)BlockCodec.EncodedLength(block));
         w.WritePropertyName("transactions");
         w.WriteStartArray();
         for (int i = 0; i < block.Transactions.Length; i++)
@@ -88,6 +88,24 @@ public static class ChainJson
         w.WritePropertyName("uncles");
         w.WriteStartArray();
         w.WriteEndArray();
+        if (block.Withdrawals is { } withdrawals)
+        {
+            // EIP-4895 / execution-apis Withdrawal object: every number a hex quantity, the amount in Gwei.
+            w.WritePropertyName("withdrawals");
+            w.WriteStartArray();
+            foreach (Withdrawal wd in withdrawals)
+            {
+                w.WriteStartObject();
+                RpcJson.Quantity(w, "index", wd.Index);
+                RpcJson.Quantity(w, "validatorIndex", wd.ValidatorIndex);
+                RpcJson.Address(w, "address", wd.Address);
+                RpcJson.Quantity(w, "amount", wd.AmountInGwei);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
     }
 

@@ -53,6 +53,7 @@ public class BlockFixtureCodecTests
                     Assert.That(block.Header.StateRoot, Is.EqualTo(Hash256.Parse(header.GetProperty("stateRoot").GetString()!)), $"{test.Name}: state root");
                     Assert.That(block.Transactions, Has.Length.EqualTo(b.GetProperty("transactions").GetArrayLength()), $"{test.Name}: transaction count");
                     Assert.That(BlockCodec.Encode(block), Is.EqualTo(rlp), $"{test.Name}: re-encoding");
+                    Assert.That(BlockCodec.EncodedLength(block), Is.EqualTo(rlp.Length), $"{test.Name}: encoded length");
                 });
                 for (int i = 0; i < block.Transactions.Length; i++)
                 {
