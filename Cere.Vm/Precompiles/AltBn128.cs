@@ -1,11 +1,8 @@
-using System.Numerics;
-
 namespace Cere.Vm.Precompiles;
 
 /// <summary>
-/// 0x06–0x08 alt_bn128 (EIP-196/197): G1 addition and scalar multiplication, and the optimal-ate pairing check.
-/// A straightforward BigInteger implementation (affine G1, twist points in LegacyFp2, LegacyFp12 as polynomials mod
-/// w^12 − 18w^6 + 82): correct first; the precompile is priced at 45,000 + 34,000·k gas.
+/// 0x06–0x08 alt_bn128 (EIP-196/197): G1 addition and scalar multiplication, and the optimal-ate pairing check, on
+/// Montgomery-form field arithmetic (<see cref="Fp"/> … <see cref="Fp12"/>). Gas (EIP-1108) is priced by the caller.
 /// </summary>
 internal static class AltBn128
 {
@@ -39,6 +36,10 @@ internal static class AltBn128
         return output;
     }
 
+    /// <summary>
+    /// 0x08: 32-byte 1 if Π e(P_i, Q_i) = 1 over the 192-byte pairs (empty input included), 0 otherwise; null
+    /// (failure) for a length that is not a multiple of 192 or any invalid point (EIP-197).
+    /// </summary>
     public static byte[]? Pairing(byte[] input)
     {
         if (input.Length % 192 != 0)
@@ -46,25 +47,32 @@ internal static class AltBn128
             return null;
         }
 
-        LegacyFp12 product = LegacyFp12.One;
-        for (int i = 0; i < input.Length; i += 192)
+        int k = input.Length / 192;
+        G1Affine[] ps = new G1Affine[k];
+        G2Affine[] qs = new G2Affine[k];
+        int n = 0;
+        for (int i = 0; i < k; i++)
         {
-            ReadOnlySpan<byte> pair = input.AsSpan(i, 192);
-            if (!Bn254G1.TryRead(pair[..64], out Bn254G1 p) || !Bn254G2.TryRead(pair[64..], out Bn254G2 q))
+            ReadOnlySpan<byte> pair = input.AsSpan(i * 192, 192);
+            if (!G1Affine.TryRead(pair[..64], out G1Affine p) || !G2Affine.TryRead(pair[64..], out G2Affine q))
             {
                 return null;
             }
 
+            // e(O, Q) = e(P, O) = 1: such a pair leaves the product unchanged once both points are known valid.
             if (p.IsInfinity || q.IsInfinity)
             {
                 continue;
             }
 
-            product *= Bn254Pairing.MillerLoop(q, p);
+            ps[n] = p;
+            qs[n] = q;
+            n++;
         }
 
+        Fp12 f = Bn254Pairing.MillerLoop(ps.AsSpan(0, n), qs.AsSpan(0, n));
         byte[] output = new byte[32];
-        if (Bn254Pairing.FinalExponentiation(product).IsOne)
+        if (Bn254Pairing.FinalExponentiation(f).IsOne)
         {
             output[31] = 1;
         }

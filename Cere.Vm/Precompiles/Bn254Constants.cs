@@ -20,11 +20,17 @@ internal static class Bn254Constants
     /// <summary>γ_k = ξ^(k(p−1)/6) for k = 0..5: the p-power Frobenius maps w^k to γ_k·w^k in Fp12 (w⁶ = ξ).</summary>
     public static readonly Fp2[] FrobeniusGamma = Gammas();
 
-    /// <summary>Little-endian 64-bit limbs of a non-negative integer below 2^256.</summary>
-    public static ulong[] Limbs(BigInteger v)
+    /// <summary>The BN parameter u of alt_bn128 (p and r are polynomials in it).</summary>
+    public const ulong U = 4965661367192848881;
+
+    /// <summary>(p⁴ − p² + 1)/r, the "hard part" of the final exponentiation, as little-endian limbs.</summary>
+    public static readonly ulong[] HardExponent = Limbs((BigInteger.Pow(P, 4) - BigInteger.Pow(P, 2) + 1) / R, 12);
+
+    /// <summary>Little-endian 64-bit limbs of a non-negative integer below 2^(64·count).</summary>
+    public static ulong[] Limbs(BigInteger v, int count = 4)
     {
-        ulong[] l = new ulong[4];
-        for (int i = 0; i < 4; i++)
+        ulong[] l = new ulong[count];
+        for (int i = 0; i < count; i++)
         {
             l[i] = (ulong)(v & ulong.MaxValue);
             v >>= 64;

@@ -1,67 +1,147 @@
-using System.Numerics;
-
 namespace Cere.Vm.Precompiles;
 
-/// <summary>The optimal-ate pairing on alt_bn128: Miller loop over twist points in LegacyFp2, lines evaluated into LegacyFp12.</summary>
+/// <summary>
+/// The optimal-ate pairing on alt_bn128 (EIP-197): a shared Miller loop over 6u + 2 for all pairs, lines evaluated
+/// straight into sparse Fp12 products, then one final exponentiation.
+/// </summary>
 internal static class Bn254Pairing
 {
-    private static readonly BigInteger AteLoopCount = BigInteger.Parse("29793968203157093288");
-    private const int LogAteLoopCount = 63;
+    // 6u + 2 = 29793968203157093288 has 65 bits: the top bit (2^64) is taken by starting from T = Q, these are the rest.
+    private const ulong AteLoopCountLow = 11347224129447541672;
 
-    private static readonly LegacyFp2 Xi = new(9, 1);
-
-    // Frobenius on the twist: (x, y) ↦ (conj(x)·ξ^((p−1)/3), conj(y)·ξ^((p−1)/2)).
-    private static readonly LegacyFp2 FrobX = Xi.Pow((Bn254Field.P - 1) / 3);
-    private static readonly LegacyFp2 FrobY = Xi.Pow((Bn254Field.P - 1) / 2);
-
-    private static readonly BigInteger FinalExponent = (BigInteger.Pow(Bn254Field.P, 12) - 1) / Bn254Field.R;
-
-    /// <summary>f_{Q,P} before the final exponentiation (Q on the twist, P in G1, neither at infinity).</summary>
-    public static LegacyFp12 MillerLoop(Bn254G2 q, Bn254G1 p)
+    /// <summary>
+    /// Π f_{6u+2,Q_i}(P_i) times the two Frobenius lines per pair (the value before the final exponentiation).
+    /// Neither point of a pair may be infinity (such pairs contribute 1 and are dropped by the caller).
+    /// </summary>
+    public static Fp12 MillerLoop(ReadOnlySpan<G1Affine> ps, ReadOnlySpan<G2Affine> qs)
     {
-        Bn254G2 r = q;
-        LegacyFp12 f = LegacyFp12.One;
-        for (int i = LogAteLoopCount; i >= 0; i--)
+        int n = ps.Length;
+        Span<G2Jacobian> t = n <= 8 ? stackalloc G2Jacobian[n] : new G2Jacobian[n];
+        for (int i = 0; i < n; i++)
         {
-            f = f * f * Line(r, r, p);
-            r = r.Add(r);
-            if (!(AteLoopCount >> i).IsEven)
+            t[i] = G2Jacobian.FromAffine(qs[i]);
+        }
+
+        Fp12 f = Fp12.One;
+        for (int bit = 63; bit >= 0; bit--)
+        {
+            f = Fp12.Square(f);
+            for (int i = 0; i < n; i++)
             {
-                f *= Line(r, q, p);
-                r = r.Add(q);
+                f = DoublingStep(ref t[i], ps[i], f);
+            }
+
+            if (((AteLoopCountLow >> bit) & 1) != 0)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    f = AdditionStep(ref t[i], qs[i], ps[i], f);
+                }
             }
         }
 
-        Bn254G2 q1 = new(q.X.Conjugate() * FrobX, q.Y.Conjugate() * FrobY, false);
-        Bn254G2 nq2 = new(q1.X.Conjugate() * FrobX, -(q1.Y.Conjugate() * FrobY), false);
-        f *= Line(r, q1, p);
-        r = r.Add(q1);
-        f *= Line(r, nq2, p);
+        // The optimal-ate tail: lines through T and π(Q), then through T + π(Q) and −π²(Q).
+        for (int i = 0; i < n; i++)
+        {
+            G2Affine q1 = qs[i].Frobenius();
+            G2Affine minusQ2 = q1.Frobenius().Negate();
+            f = AdditionStep(ref t[i], q1, ps[i], f);
+            f = AdditionStep(ref t[i], minusQ2, ps[i], f);
+        }
+
         return f;
     }
 
-    public static LegacyFp12 FinalExponentiation(LegacyFp12 f) => f.Pow(FinalExponent);
+    /// <summary>
+    /// f^((p¹² − 1)/r): the easy part (p⁶ − 1)(p² + 1) by conjugation, inversion and Frobenius, then the hard part
+    /// (p⁴ − p² + 1)/r by the addition chain in powers of u (Devegili, Scott and Dahab; Scott et al. 2009).
+    /// </summary>
+    public static Fp12 FinalExponentiation(in Fp12 f)
+    {
+        Fp12 t = Fp12.Conjugate(f) * Fp12.Inverse(f);
+        t = Fp12.Frobenius(Fp12.Frobenius(t)) * t;
+        return HardPart(t);
+    }
+
+    /// <summary>The hard part by plain square-and-multiply over (p⁴ − p² + 1)/r: slow, kept to check the chain.</summary>
+    public static Fp12 HardPartByExponent(in Fp12 t) => Fp12.Pow(t, Bn254Constants.HardExponent);
 
     /// <summary>
-    /// The line through twist points a and b evaluated at P, in LegacyFp12. With the twist (x, y) ↦ (x·w², y·w³) the
-    /// slope is m·w for the LegacyFp2 slope m, so the line is −y_P + (m·x_P)·w + (y_a − m·x_a)·w³; the vertical line is x_P − x_a·w².
+    /// The hard part for an element of the cyclotomic subgroup (so conjugation inverts it), as three
+    /// exponentiations by u, Frobenius maps and a short product chain.
     /// </summary>
-    private static LegacyFp12 Line(Bn254G2 a, Bn254G2 b, Bn254G1 p)
+    public static Fp12 HardPart(in Fp12 t)
     {
-        LegacyFp2 m;
-        if (a.X != b.X)
-        {
-            m = (b.Y - a.Y) * (b.X - a.X).Inverse();
-        }
-        else if (a.Y == b.Y)
-        {
-            m = a.X * a.X * 3 * (a.Y * 2).Inverse();
-        }
-        else
-        {
-            return LegacyFp12.FromFp2Terms([(0, new LegacyFp2(p.X, 0)), (2, -a.X)]);
-        }
+        Fp12 fp = Fp12.Frobenius(t);
+        Fp12 fp2 = Fp12.Frobenius(fp);
+        Fp12 fp3 = Fp12.Frobenius(fp2);
+        Fp12 fu = Fp12.Pow(t, [Bn254Constants.U]);
+        Fp12 fu2 = Fp12.Pow(fu, [Bn254Constants.U]);
+        Fp12 fu3 = Fp12.Pow(fu2, [Bn254Constants.U]);
 
-        return LegacyFp12.FromFp2Terms([(0, new LegacyFp2(Bn254Field.Mod(-p.Y), 0)), (1, m * p.X), (3, a.Y - (m * a.X))]);
+        Fp12 y0 = fp * fp2 * fp3;
+        Fp12 y1 = Fp12.Conjugate(t);
+        Fp12 y2 = Fp12.Frobenius(Fp12.Frobenius(fu2));
+        Fp12 y3 = Fp12.Conjugate(Fp12.Frobenius(fu));
+        Fp12 y4 = Fp12.Conjugate(fu * Fp12.Frobenius(fu2));
+        Fp12 y5 = Fp12.Conjugate(fu2);
+        Fp12 y6 = Fp12.Conjugate(fu3 * Fp12.Frobenius(fu3));
+
+        Fp12 t0 = Fp12.Square(y6) * y4 * y5;
+        Fp12 t1 = y3 * y5 * t0;
+        t0 *= y2;
+        t1 = Fp12.Square(Fp12.Square(t1) * t0);
+        t0 = t1 * y1;
+        t1 *= y0;
+        return Fp12.Square(t0) * t1;
+    }
+
+    /// <summary>
+    /// T ← 2T and f·l_{T,T}(P). With the twist (x, y) ↦ (x·w², y·w³) and T = (X/Z², Y/Z³), the tangent at P scaled by
+    /// 2YZ³ (an Fp2 factor the final exponentiation removes) is 2YZ³·y_P − 3X²Z²·x_P·w + (3X³ − 2Y²)·w³.
+    /// </summary>
+    private static Fp12 DoublingStep(ref G2Jacobian t, in G1Affine p, in Fp12 f)
+    {
+        Fp2 zz = Fp2.Square(t.Z);
+        Fp2 a = Fp2.Square(t.X);
+        Fp2 b = Fp2.Square(t.Y);
+        Fp2 c = Fp2.Square(b);
+        Fp2 d = Fp2.Double(Fp2.Square(t.X + b) - a - c);
+        Fp2 e = Fp2.Double(a) + a;
+        Fp2 x3 = Fp2.Square(e) - Fp2.Double(d);
+        Fp2 y3 = (e * (d - x3)) - Fp2.Double(Fp2.Double(Fp2.Double(c)));
+        Fp2 z3 = Fp2.Double(t.Y * t.Z);
+
+        Fp2 l0 = Fp2.MulByFp(z3 * zz, p.Y);
+        Fp2 l1 = Fp2.MulByFp(e * zz, -p.X);
+        Fp2 l3 = (e * t.X) - Fp2.Double(b);
+        t = new G2Jacobian(x3, y3, z3);
+        return Fp12.MulByLine(f, l0, l1, l3);
+    }
+
+    /// <summary>
+    /// T ← T + Q and f·l_{T,Q}(P) for affine Q. With H = x_Q·Z² − X and r = 2(y_Q·Z³ − Y), the chord at P scaled by
+    /// 2ZH is Z₃·y_P − r·x_P·w + (r·x_Q − y_Q·Z₃)·w³, Z₃ = 2ZH being the new Z. Q ≠ ±T on this path for Q in G2.
+    /// </summary>
+    private static Fp12 AdditionStep(ref G2Jacobian t, in G2Affine q, in G1Affine p, in Fp12 f)
+    {
+        Fp2 zz = Fp2.Square(t.Z);
+        Fp2 u2 = q.X * zz;
+        Fp2 s2 = q.Y * t.Z * zz;
+        Fp2 h = u2 - t.X;
+        Fp2 r = Fp2.Double(s2 - t.Y);
+        Fp2 hh = Fp2.Square(h);
+        Fp2 i = Fp2.Double(Fp2.Double(hh));
+        Fp2 j = h * i;
+        Fp2 v = t.X * i;
+        Fp2 x3 = Fp2.Square(r) - j - Fp2.Double(v);
+        Fp2 y3 = (r * (v - x3)) - Fp2.Double(t.Y * j);
+        Fp2 z3 = Fp2.Square(t.Z + h) - zz - hh;
+
+        Fp2 l0 = Fp2.MulByFp(z3, p.Y);
+        Fp2 l1 = Fp2.MulByFp(r, -p.X);
+        Fp2 l3 = (r * q.X) - (q.Y * z3);
+        t = new G2Jacobian(x3, y3, z3);
+        return Fp12.MulByLine(f, l0, l1, l3);
     }
 }

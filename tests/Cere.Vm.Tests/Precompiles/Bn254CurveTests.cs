@@ -17,16 +17,21 @@ public sealed class Bn254CurveTests
         (4, Gen.Byte.Array[32].Select(b => new BigInteger(b, isUnsigned: true))),
         (1, Gen.OneOf(BigInteger.Zero, BigInteger.One, new BigInteger(2), R - 1, R, R + 1, (BigInteger.One << 256) - 1, P, P - 1)));
 
-    /// <summary>Random G1 points as k·(1, 2), plus infinity.</summary>
+    /// <summary>
+    /// Random G1 points as k·(1, 2), plus infinity. Made with the fast ECMUL (the reference would take most of the
+    /// run); the tests check with the reference decoder that each is a valid point.
+    /// </summary>
     private static readonly Gen<byte[]> G1Point = Gen.Frequency(
-        (8, Scalar.Select(k => RefG1Bytes(new RefG1(1, 2, false).Multiply(k)))),
+        (8, Scalar.Select(k => AltBn128.Mul([.. Be32(1), .. Be32(2), .. Be32(k)])!)),
         (1, Gen.Const(new byte[64])));
 
     [Test]
     public void AddMatchesReference() => Gen.Select(G1Point, G1Point).Sample((a, b) =>
     {
         byte[] input = [.. a, .. b];
-        Assert.That(AltBn128.Add(input), Is.EqualTo(Bn254Reference.Add(input)));
+        byte[]? expected = Bn254Reference.Add(input);
+        Assert.That(expected, Is.Not.Null, "valid inputs");
+        Assert.That(AltBn128.Add(input), Is.EqualTo(expected));
     }, iter: 200);
 
     [Test]
@@ -44,7 +49,7 @@ public sealed class Bn254CurveTests
     {
         byte[] input = [.. a, .. Be32(k)];
         Assert.That(AltBn128.Mul(input), Is.EqualTo(Bn254Reference.Mul(input)));
-    }, iter: 60);
+    }, iter: 25);
 
     [Test]
     public void ShortAndLongInputsArePaddedOrTruncated()
