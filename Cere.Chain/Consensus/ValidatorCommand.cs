@@ -31,7 +31,8 @@ public static class ValidatorCommand
         Option<int> p2pPort = new("--p2p.port") { Description = "libp2p TCP port", DefaultValueFactory = _ => 30333 };
         Option<string> p2pAddr = new("--p2p.addr") { Description = "Address libp2p listens on", DefaultValueFactory = _ => "0.0.0.0" };
         Option<string[]> bootnodes = new("--bootnodes") { Description = "Peers to dial, /ip4/…/tcp/…/p2p/<peer id> (comma-separated or repeated)", AllowMultipleArgumentsPerToken = true };
-        foreach (Option o in new Option[] { validator, chainspec, genesis, keystore, passwordFile, p2pPort, p2pAddr, bootnodes })
+        Option<bool> noDiscovery = new("--p2p.no-discovery") { Description = "Dial only the --bootnodes at their given addresses, never addresses peers advertise (fixed topologies, as geth's --nodiscover)" };
+        foreach (Option o in new Option[] { validator, chainspec, genesis, keystore, passwordFile, p2pPort, p2pAddr, bootnodes, noDiscovery })
         {
             root.Options.Add(o);
         }
@@ -100,6 +101,7 @@ public static class ValidatorCommand
                     P2pKey = LoadOrCreateP2pKey(Path.Combine(dir, P2pKeyFileName)),
                     ListenAddress = Multiaddr.FromEndPoint(new IPEndPoint(listenIp, port)),
                     Bootnodes = peers,
+                    DialOnlyBootnodes = parse.GetValue(noDiscovery),
                     RpcAddress = rpcIp,
                     RpcPort = rpcPort is null ? null : parse.GetValue(rpcPort),
                     Log = Console.WriteLine,

@@ -141,6 +141,7 @@ public sealed class ValidatorNode : IAsyncDisposable
             {
                 Bootnodes = bootnodes,
                 ReconnectMaxBackoff = options.ReconnectMaxBackoff,
+                DialOnlyBootnodeAddresses = options.DialOnlyBootnodes,
             });
 
             if (options.RpcPort is int rpcPort)

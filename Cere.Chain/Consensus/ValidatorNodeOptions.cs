@@ -35,6 +35,9 @@ public sealed record ValidatorNodeOptions
     /// <summary>Peers to dial and keep dialling (<c>/ip4/…/tcp/…/p2p/&lt;id&gt;</c>); the chainspec's bootnodes are added.</summary>
     public IReadOnlyList<Multiaddr> Bootnodes { get; init; } = [];
 
+    /// <summary>Dial only <see cref="Bootnodes"/> at their given addresses, never addresses learned from peers (<c>--p2p.no-discovery</c>).</summary>
+    public bool DialOnlyBootnodes { get; init; }
+
     /// <summary>Consensus timeouts; null takes them from the chainspec (propose, vote, delta).</summary>
     public TimeoutSchedule? Timeouts { get; init; }
 
