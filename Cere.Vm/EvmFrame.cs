@@ -4,8 +4,20 @@ using Cere.Vm.Interpreter;
 namespace Cere.Vm;
 
 /// <summary>One call frame: the code being run, its context (address, caller, value, input), gas, memory and return data.</summary>
-internal sealed class EvmFrame
+internal sealed unsafe class EvmFrame
 {
+    // Set by the interpreter while the frame runs, pointing into arrays it has pinned for that time: the loop reads
+    // them here, off its hot registers, only when it enters a block or jumps.
+
+    /// <summary>The first stack item (the pinned stack array) while the frame runs.</summary>
+    public UInt256* StackBase;
+
+    /// <summary>The first code byte inside the pinned padded code while the frame runs.</summary>
+    public byte* CodeStart;
+
+    /// <summary>The pinned block table (<see cref="BlockCosts"/>) while the frame runs.</summary>
+    public long* Blocks;
+
     /// <summary>The code being run, padded and analysed.</summary>
     public required CodeInfo Code { get; init; }
 

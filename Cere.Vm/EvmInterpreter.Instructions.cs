@@ -66,15 +66,16 @@ internal sealed partial class EvmInterpreter
 
     /// <summary>PUSH9..PUSH31: the n bytes after the opcode, read as whole words from the padded code and masked.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static UInt256 PushWide(ref byte code, int pc, int n)
+    private static void PushWide(ref byte code, int n, ref UInt256 into)
     {
-        // CodeInfo's 32 bytes of front padding make the reads before pc safe; the masks drop those bytes.
-        int end = pc + n;
-        return new UInt256(
-            ReadBigEndian64(ref code, end - 8),
-            ReadBigEndian64(ref code, end - 16) & KeepLowBytes(n - 8),
-            ReadBigEndian64(ref code, end - 24) & KeepLowBytes(n - 16),
-            ReadBigEndian64(ref code, end - 32) & KeepLowBytes(n - 24));
+        // CodeInfo's 32 bytes of front padding make the reads before the data safe; the masks drop those bytes.
+        // Written in place (not returned): a returned value is copied to the stack as one vector, which then stalls
+        // the next word-wise read of it.
+        into = new UInt256(
+            ReadBigEndian64(ref code, n - 8),
+            ReadBigEndian64(ref code, n - 16) & KeepLowBytes(n - 8),
+            ReadBigEndian64(ref code, n - 24) & KeepLowBytes(n - 16),
+            ReadBigEndian64(ref code, n - 32) & KeepLowBytes(n - 24));
     }
 
     /// <summary>KECCAK256.</summary>

@@ -52,15 +52,25 @@ internal sealed partial class EvmInterpreter
 
     private CallResult RunFrame(EvmFrame f) => _tracer is null ? Run<TracingOff>(f) : Run<TracingOn>(f);
 
-    private CallResult Run<TTracing>(EvmFrame f)
+    private unsafe CallResult Run<TTracing>(EvmFrame f)
         where TTracing : struct, ITracing
     {
         UInt256[] stackArray = ArrayPool<UInt256>.Shared.Rent(StackLimit);
         try
         {
-            // The loop returns only a status (no struct return buffer to keep in a register); gas and output are on the frame.
-            EvmStatus status = Loop<TTracing>(f, stackArray);
-            return status is EvmStatus.Success or EvmStatus.Revert ? new CallResult(status, f.Gas, f.Output) : Halt(status);
+            // Pinned for the loop's raw pointers (see the remarks on Loop); both arrays outlive the call.
+            fixed (UInt256* stack = stackArray)
+            fixed (byte* padded = f.Code.Padded)
+            fixed (long* blocks = f.Code.Blocks)
+            {
+                f.StackBase = stack;
+                f.CodeStart = padded + CodeInfo.FrontPadding;
+                f.Blocks = blocks;
+
+                // The loop returns only a status (no struct return buffer to keep in a register); gas and output are on the frame.
+                EvmStatus status = Loop<TTracing>(f);
+                return status is EvmStatus.Success or EvmStatus.Revert ? new CallResult(status, f.Gas, f.Output) : Halt(status);
+            }
         }
         finally
         {
@@ -71,57 +81,57 @@ internal sealed partial class EvmInterpreter
 
     private static CallResult Halt(EvmStatus status) => new(status, 0, []);
 
-    // Why the stack and code are reached through Unsafe.Add without bounds checks:
-    // - stack: the rented array has at least 1024 items; untraced, the entry check of each block proves that no
-    //   instruction in it takes more items than are present or grows the stack past 1024 (BlockCosts); traced, the
-    //   same bounds are checked before every opcode. Handlers that push or pop a dynamic number of items do not exist.
-    // - code: CodeInfo pads 32 zero bytes before and 33 after the code; pc never exceeds the code length + 32
-    //   (a PUSH32 overrunning the end), so opcode reads and PUSH reads stay inside the padded array.
+    // Why the stack and code are reached through raw pointers without bounds checks (the unsafe parts of the loop):
+    // - stack: the pinned array has at least 1024 items and sp starts at its first; untraced, the entry check of each
+    //   block proves that no instruction in it takes more items than are present or grows the stack past 1024
+    //   (BlockCosts); traced, the same bounds are checked before every opcode. Handlers that push or pop a dynamic
+    //   number of items do not exist.
+    // - code: CodeInfo pads 32 zero bytes before and 33 after the code; ip never goes past the code end + 32
+    //   (a PUSH32 overrunning the end), so opcode reads and PUSH reads stay inside the pinned padded array. Jumps
+    //   set ip only to a validated JUMPDEST, which is inside the code.
     // - blocks: entries exist for every position up to the code length; blocks are entered only at 0, at a valid
     //   JUMPDEST, or right after a block-ending instruction that is not itself PUSH data, all at most the length.
+    // The hot state is three pointers-or-counters (ip, sp, gas) plus this and f, so the register allocator can keep
+    // all of it in callee-saved registers across the out-of-line handlers instead of spilling around each call.
     // Straight to fully optimised code: the loop is hot from its first call, and a tier-0 or OSR body of it is
     // several times slower.
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private EvmStatus Loop<TTracing>(EvmFrame f, UInt256[] stackArray)
+    private unsafe EvmStatus Loop<TTracing>(EvmFrame f)
         where TTracing : struct, ITracing
     {
-        CodeInfo codeInfo = f.Code;
-        ref byte code = ref codeInfo.CodeStart;
-        ref long blocks = ref MemoryMarshal.GetArrayDataReference(codeInfo.Blocks);
-        ref UInt256 s = ref MemoryMarshal.GetArrayDataReference(stackArray);
-        int sp = 0;
+        UInt256* sp = f.StackBase;
         long gas = f.Gas;
-        int pc = 0;
-        EvmMemory mem = f.Memory;
+        byte* ip = f.CodeStart;
 
         if (typeof(TTracing) == typeof(TracingOff))
         {
-            long entry = blocks;
+            long entry = *f.Blocks;
             gas -= entry & BlockCosts.GasMask;
-            if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+            if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
             {
-                return BlockFailure(entry, sp);
+                return BlockFailure(entry, (int)(sp - f.StackBase));
             }
         }
 
         while (true)
         {
-            byte op = Unsafe.Add(ref code, pc);
+            byte op = *ip;
             if (typeof(TTracing) == typeof(TracingOn))
             {
-                _tracer!.OnOpcode(pc, op, gas, f.Depth, stackArray.AsSpan(0, sp));
+                int height = (int)(sp - f.StackBase);
+                _tracer!.OnOpcode((int)(ip - f.CodeStart), op, gas, f.Depth, new ReadOnlySpan<UInt256>(f.StackBase, height));
                 if (!OpcodeTable.Defined[op])
                 {
                     return EvmStatus.InvalidOpcode;
                 }
 
-                if (sp < OpcodeTable.In[op])
+                if (height < OpcodeTable.In[op])
                 {
                     return EvmStatus.StackUnderflow;
                 }
 
-                if (sp + OpcodeTable.Growth[op] > StackLimit)
+                if (height + OpcodeTable.Growth[op] > StackLimit)
                 {
                     return EvmStatus.StackOverflow;
                 }
@@ -133,50 +143,50 @@ internal sealed partial class EvmInterpreter
                 }
             }
 
-            pc++;
+            ip++;
             switch (op)
             {
                 case 0x00:
                     f.Gas = gas;
                     return EvmStatus.Success;
                 case 0x01:
-                    StackArithmetic.Add(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Add((ulong*)(sp - 1));
                     sp--;
                     break;
                 case 0x02:
-                    StackArithmetic.Mul(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Mul(ref sp[-1]);
                     sp--;
                     break;
                 case 0x03:
-                    StackArithmetic.Sub(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Sub((ulong*)(sp - 1));
                     sp--;
                     break;
                 case 0x04:
-                    StackArithmetic.Div(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Div(ref sp[-1]);
                     sp--;
                     break;
                 case 0x05:
-                    StackArithmetic.SDiv(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.SDiv(ref sp[-1]);
                     sp--;
                     break;
                 case 0x06:
-                    StackArithmetic.Mod(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Mod(ref sp[-1]);
                     sp--;
                     break;
                 case 0x07:
-                    StackArithmetic.SMod(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.SMod(ref sp[-1]);
                     sp--;
                     break;
                 case 0x08:
-                    StackArithmetic.AddMod(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.AddMod(ref sp[-1]);
                     sp -= 2;
                     break;
                 case 0x09:
-                    StackArithmetic.MulMod(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.MulMod(ref sp[-1]);
                     sp -= 2;
                     break;
                 case 0x0A:
-                    gas = StackArithmetic.Exp(ref Unsafe.Add(ref s, sp - 1), gas);
+                    gas = StackArithmetic.Exp(ref sp[-1], gas);
                     if (gas < 0)
                     {
                         return EvmStatus.OutOfGas;
@@ -185,74 +195,74 @@ internal sealed partial class EvmInterpreter
                     sp--;
                     break;
                 case 0x0B:
-                    StackArithmetic.SignExtend(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.SignExtend(ref sp[-1]);
                     sp--;
                     break;
                 case 0x10:
-                    StackArithmetic.Lt(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Less((ulong*)(sp - 1), false);
                     sp--;
                     break;
                 case 0x11:
-                    StackArithmetic.Gt(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Less((ulong*)(sp - 1), true);
                     sp--;
                     break;
                 case 0x12:
-                    StackArithmetic.Slt(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Slt(ref sp[-1]);
                     sp--;
                     break;
                 case 0x13:
-                    StackArithmetic.Sgt(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Sgt(ref sp[-1]);
                     sp--;
                     break;
                 case 0x14:
-                    StackArithmetic.Eq(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Eq((ulong*)(sp - 1));
                     sp--;
                     break;
                 case 0x15:
-                    StackArithmetic.IsZero(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.IsZero((ulong*)(sp - 1));
                     break;
                 case 0x16:
-                    StackArithmetic.And(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.And((ulong*)(sp - 1));
                     sp--;
                     break;
                 case 0x17:
-                    StackArithmetic.Or(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Or((ulong*)(sp - 1));
                     sp--;
                     break;
                 case 0x18:
-                    StackArithmetic.Xor(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Xor((ulong*)(sp - 1));
                     sp--;
                     break;
                 case 0x19:
-                    StackArithmetic.Not(ref Unsafe.Add(ref s, sp - 1));
+                    InlineArithmetic.Not((ulong*)(sp - 1));
                     break;
                 case 0x1A:
-                    StackArithmetic.Byte(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Byte(ref sp[-1]);
                     sp--;
                     break;
                 case 0x1B:
-                    StackArithmetic.Shl(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Shl(ref sp[-1]);
                     sp--;
                     break;
                 case 0x1C:
-                    StackArithmetic.Shr(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Shr(ref sp[-1]);
                     sp--;
                     break;
                 case 0x1D:
-                    StackArithmetic.Sar(ref Unsafe.Add(ref s, sp - 1));
+                    StackArithmetic.Sar(ref sp[-1]);
                     sp--;
                     break;
                 case 0x20:
                 {
                     f.Gas = gas;
-                    EvmStatus st = Keccak(f, ref Unsafe.Add(ref s, sp - 1));
+                    sp--;
+                    EvmStatus st = Keccak(f, ref *sp);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp--;
                     break;
                 }
 
@@ -272,7 +282,7 @@ internal sealed partial class EvmInterpreter
                 case 0x48:
                 case 0x4A:
                 case 0x59:
-                    Unsafe.Add(ref s, sp) = Environment(f, op);
+                    *sp = Environment(f, op);
                     sp++;
                     break;
                 case 0x31:
@@ -280,7 +290,7 @@ internal sealed partial class EvmInterpreter
                 case 0x3F:
                 {
                     f.Gas = gas;
-                    EvmStatus st = AccountQuery(f, ref Unsafe.Add(ref s, sp - 1), op);
+                    EvmStatus st = AccountQuery(f, ref sp[-1], op);
                     if (st != EvmStatus.Success)
                     {
                         return st;
@@ -291,14 +301,14 @@ internal sealed partial class EvmInterpreter
                 }
 
                 case 0x34:
-                    Unsafe.Add(ref s, sp) = f.Value;
+                    *sp = f.Value;
                     sp++;
                     break;
                 case 0x35:
-                    CallDataLoad(f.Input, ref Unsafe.Add(ref s, sp - 1));
+                    CallDataLoad(f.Input, ref sp[-1]);
                     break;
                 case 0x36:
-                    Unsafe.Add(ref s, sp) = new UInt256((ulong)f.Input.Length);
+                    *sp = new UInt256((ulong)f.Input.Length);
                     sp++;
                     break;
                 case 0x37:
@@ -307,58 +317,59 @@ internal sealed partial class EvmInterpreter
                 case 0x3E:
                 case 0x5E:
                 {
-                    int pops = op == 0x3C ? 4 : 3;
+                    // Nothing but the loop state is live across the call (see the remarks on Loop): pop first.
+                    UInt256* top = sp - 1;
+                    sp -= op == 0x3C ? 4 : 3;
                     f.Gas = gas;
-                    EvmStatus st = Copy(f, ref Unsafe.Add(ref s, sp - 1), op);
+                    EvmStatus st = Copy(f, ref *top, op);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp -= pops;
                     break;
                 }
 
                 case 0x40:
-                    BlockHash(ref Unsafe.Add(ref s, sp - 1));
+                    BlockHash(ref sp[-1]);
                     break;
                 case 0x49:
                     // EIP-4844 BLOBHASH: this chain carries no blob transactions, so every index is out of range.
-                    Unsafe.Add(ref s, sp - 1) = default;
+                    sp[-1] = default;
                     break;
                 case 0x50:
                     sp--;
                     break;
                 case 0x51:
                 {
-                    ref UInt256 a = ref Unsafe.Add(ref s, sp - 1);
-                    if (!mem.Covers(a, 32))
+                    ref UInt256 a = ref sp[-1];
+                    if (!f.Memory.Covers(a, 32))
                     {
-                        gas = ExpandWord(mem, a, gas, 32);
+                        gas = ExpandWord(f.Memory, a, gas, 32);
                         if (gas < 0)
                         {
                             return EvmStatus.OutOfGas;
                         }
                     }
 
-                    a = mem.ReadWord(a.U0);
+                    a = f.Memory.ReadWord(a.U0);
                     break;
                 }
 
                 case 0x52:
                 {
-                    ref UInt256 off = ref Unsafe.Add(ref s, sp - 1);
-                    if (!mem.Covers(off, 32))
+                    ref UInt256 off = ref sp[-1];
+                    if (!f.Memory.Covers(off, 32))
                     {
-                        gas = ExpandWord(mem, off, gas, 32);
+                        gas = ExpandWord(f.Memory, off, gas, 32);
                         if (gas < 0)
                         {
                             return EvmStatus.OutOfGas;
                         }
                     }
 
-                    mem.WriteWord(off.U0, Unsafe.Add(ref s, sp - 2));
+                    f.Memory.WriteWord(off.U0, sp[-2]);
                     sp -= 2;
                     break;
                 }
@@ -366,21 +377,21 @@ internal sealed partial class EvmInterpreter
                 case 0x53:
                 {
                     f.Gas = gas;
-                    EvmStatus st = MStore8(f, ref Unsafe.Add(ref s, sp - 1));
+                    sp -= 2;
+                    EvmStatus st = MStore8(f, ref sp[1]);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp -= 2;
                     break;
                 }
 
                 case 0x54:
                 {
                     f.Gas = gas;
-                    EvmStatus st = SLoad(f, ref Unsafe.Add(ref s, sp - 1));
+                    EvmStatus st = SLoad(f, ref sp[-1]);
                     if (st != EvmStatus.Success)
                     {
                         return st;
@@ -393,21 +404,21 @@ internal sealed partial class EvmInterpreter
                 case 0x55:
                 {
                     f.Gas = gas;
-                    EvmStatus st = SStoreOp(f, ref Unsafe.Add(ref s, sp - 1));
+                    sp -= 2;
+                    EvmStatus st = SStoreOp(f, ref sp[1]);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp -= 2;
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = Unsafe.Add(ref blocks, pc);
+                        long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
                         {
-                            return BlockFailure(entry, sp);
+                            return BlockFailure(entry, (int)(sp - f.StackBase));
                         }
                     }
                     break;
@@ -415,21 +426,21 @@ internal sealed partial class EvmInterpreter
 
                 case 0x56:
                 {
-                    ref UInt256 target = ref Unsafe.Add(ref s, sp - 1);
-                    if (!codeInfo.IsJumpDestination(target))
+                    ref UInt256 target = ref sp[-1];
+                    if (!f.Code.IsJumpDestination(target))
                     {
                         return EvmStatus.BadJumpDestination;
                     }
 
-                    pc = (int)target.U0;
+                    ip = f.CodeStart + (nint)target.U0;
                     sp--;
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = Unsafe.Add(ref blocks, pc);
+                        long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
                         {
-                            return BlockFailure(entry, sp);
+                            return BlockFailure(entry, (int)(sp - f.StackBase));
                         }
                     }
                     break;
@@ -438,76 +449,76 @@ internal sealed partial class EvmInterpreter
                 case 0x57:
                 {
                     sp -= 2;
-                    if (!Unsafe.Add(ref s, sp).IsZero)
+                    if (!sp->IsZero)
                     {
-                        ref UInt256 target = ref Unsafe.Add(ref s, sp + 1);
-                        if (!codeInfo.IsJumpDestination(target))
+                        ref UInt256 target = ref sp[1];
+                        if (!f.Code.IsJumpDestination(target))
                         {
                             return EvmStatus.BadJumpDestination;
                         }
 
-                        pc = (int)target.U0;
+                        ip = f.CodeStart + (nint)target.U0;
                     }
 
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = Unsafe.Add(ref blocks, pc);
+                        long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
                         {
-                            return BlockFailure(entry, sp);
+                            return BlockFailure(entry, (int)(sp - f.StackBase));
                         }
                     }
                     break;
                 }
 
                 case 0x58:
-                    Unsafe.Add(ref s, sp) = new UInt256((ulong)(pc - 1));
+                    *sp = new UInt256((ulong)(ip - 1 - f.CodeStart));
                     sp++;
                     break;
                 case 0x5A:
-                    Unsafe.Add(ref s, sp) = new UInt256((ulong)gas);
+                    *sp = new UInt256((ulong)gas);
                     sp++;
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = Unsafe.Add(ref blocks, pc);
+                        long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
                         {
-                            return BlockFailure(entry, sp);
+                            return BlockFailure(entry, (int)(sp - f.StackBase));
                         }
                     }
                     break;
                 case 0x5B:
                     break;
                 case 0x5C:
-                    TLoad(f, ref Unsafe.Add(ref s, sp - 1));
+                    TLoad(f, ref sp[-1]);
                     break;
                 case 0x5D:
                 {
-                    EvmStatus st = TStore(f, ref Unsafe.Add(ref s, sp - 1));
+                    sp -= 2;
+                    EvmStatus st = TStore(f, ref sp[1]);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
-                    sp -= 2;
                     break;
                 }
 
                 case 0x5F:
-                    Unsafe.Add(ref s, sp) = default;
+                    *sp = default;
                     sp++;
                     break;
                 case 0x60:
-                    Unsafe.Add(ref s, sp) = new UInt256(Unsafe.Add(ref code, pc));
+                    *sp = new UInt256(*ip);
                     sp++;
-                    pc++;
+                    ip++;
                     break;
                 case 0x61:
-                    Unsafe.Add(ref s, sp) = new UInt256(BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref code, pc))));
+                    *sp = new UInt256(BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(ref *ip)));
                     sp++;
-                    pc += 2;
+                    ip += 2;
                     break;
                 case 0x62:
                 case 0x63:
@@ -517,9 +528,9 @@ internal sealed partial class EvmInterpreter
                 case 0x67:
                 {
                     int n = op - 0x5F;
-                    Unsafe.Add(ref s, sp) = new UInt256(ReadBigEndian64(ref code, pc) >> (64 - (8 * n)));
+                    *sp = new UInt256(ReadBigEndian64(ref *ip, 0) >> (64 - (8 * n)));
                     sp++;
-                    pc += n;
+                    ip += n;
                     break;
                 }
 
@@ -548,20 +559,21 @@ internal sealed partial class EvmInterpreter
                 case 0x7E:
                 {
                     int n = op - 0x5F;
-                    Unsafe.Add(ref s, sp) = PushWide(ref code, pc, n);
+                    byte* data = ip;
+                    ip += n;
                     sp++;
-                    pc += n;
+                    PushWide(ref *data, n, ref sp[-1]);
                     break;
                 }
 
                 case 0x7F:
-                    Unsafe.Add(ref s, sp) = new UInt256(
-                        ReadBigEndian64(ref code, pc + 24),
-                        ReadBigEndian64(ref code, pc + 16),
-                        ReadBigEndian64(ref code, pc + 8),
-                        ReadBigEndian64(ref code, pc));
+                    *sp = new UInt256(
+                        ReadBigEndian64(ref *ip, 24),
+                        ReadBigEndian64(ref *ip, 16),
+                        ReadBigEndian64(ref *ip, 8),
+                        ReadBigEndian64(ref *ip, 0));
                     sp++;
-                    pc += 32;
+                    ip += 32;
                     break;
                 case 0x80:
                 case 0x81:
@@ -579,7 +591,9 @@ internal sealed partial class EvmInterpreter
                 case 0x8D:
                 case 0x8E:
                 case 0x8F:
-                    Unsafe.Add(ref s, sp) = Unsafe.Add(ref s, sp - (op - 0x7F));
+                    // Word by word on purpose: the handlers write items as four 64-bit stores, and a 256-bit vector
+                    // load of an item just written that way cannot be forwarded from the store buffer (it stalls).
+                    CopyWords((ulong*)sp, (ulong*)(sp + (0x7F - op)));
                     sp++;
                     break;
                 case 0x90:
@@ -598,15 +612,8 @@ internal sealed partial class EvmInterpreter
                 case 0x9D:
                 case 0x9E:
                 case 0x9F:
-                {
-                    ref UInt256 top = ref Unsafe.Add(ref s, sp - 1);
-                    ref UInt256 other = ref Unsafe.Add(ref s, sp - 2 - (op - 0x90));
-                    UInt256 t = top;
-                    top = other;
-                    other = t;
+                    SwapWords((ulong*)(sp - 1), (ulong*)(sp + (0x8E - op)));
                     break;
-                }
-
                 case 0xA0:
                 case 0xA1:
                 case 0xA2:
@@ -614,15 +621,16 @@ internal sealed partial class EvmInterpreter
                 case 0xA4:
                 {
                     int topics = op - 0xA0;
+                    UInt256* top = sp - 1;
+                    sp -= 2 + topics;
                     f.Gas = gas;
-                    EvmStatus st = Log(f, ref Unsafe.Add(ref s, sp - 1), topics);
+                    EvmStatus st = Log(f, ref *top, topics);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp -= 2 + topics;
                     break;
                 }
 
@@ -631,21 +639,22 @@ internal sealed partial class EvmInterpreter
                 {
                     f.Gas = gas;
                     bool isCreate2 = op == 0xF5;
-                    EvmStatus st = OpCreate(f, ref Unsafe.Add(ref s, sp - 1), isCreate2);
+                    UInt256* top = sp - 1;
+                    sp -= isCreate2 ? 3 : 2;
+                    EvmStatus st = OpCreate(f, ref *top, isCreate2);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp -= isCreate2 ? 3 : 2;
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = Unsafe.Add(ref blocks, pc);
+                        long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
                         {
-                            return BlockFailure(entry, sp);
+                            return BlockFailure(entry, (int)(sp - f.StackBase));
                         }
                     }
                     break;
@@ -656,38 +665,65 @@ internal sealed partial class EvmInterpreter
                 case 0xF4:
                 case 0xFA:
                 {
-                    int pops = op is 0xF1 or 0xF2 ? 6 : 5;
+                    UInt256* top = sp - 1;
+                    sp -= op is 0xF1 or 0xF2 ? 6 : 5;
                     f.Gas = gas;
-                    EvmStatus st = OpCall(f, ref Unsafe.Add(ref s, sp - 1), op);
+                    EvmStatus st = OpCall(f, ref *top, op);
                     if (st != EvmStatus.Success)
                     {
                         return st;
                     }
 
                     gas = f.Gas;
-                    sp -= pops;
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = Unsafe.Add(ref blocks, pc);
+                        long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || sp < BlockCosts.Need(entry) || sp + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
                         {
-                            return BlockFailure(entry, sp);
+                            return BlockFailure(entry, (int)(sp - f.StackBase));
                         }
                     }
                     break;
                 }
 
                 case 0xF3:
-                    return Return(f, ref Unsafe.Add(ref s, sp - 1), gas, EvmStatus.Success);
+                    return Return(f, ref sp[-1], gas, EvmStatus.Success);
                 case 0xFD:
-                    return Return(f, ref Unsafe.Add(ref s, sp - 1), gas, EvmStatus.Revert);
+                    return Return(f, ref sp[-1], gas, EvmStatus.Revert);
                 case 0xFF:
-                    return SelfDestructOp(f, ref Unsafe.Add(ref s, sp - 1), gas);
+                    return SelfDestructOp(f, ref sp[-1], gas);
                 default:
                     return EvmStatus.InvalidOpcode;
             }
         }
+    }
+
+    /// <summary>Copies one stack item as four 64-bit words (see DUP in the loop for why not as one vector).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyWords(ulong* to, ulong* from)
+    {
+        ulong a = from[0], b = from[1], c = from[2], d = from[3];
+        to[0] = a;
+        to[1] = b;
+        to[2] = c;
+        to[3] = d;
+    }
+
+    /// <summary>Swaps two stack items as 64-bit words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SwapWords(ulong* x, ulong* y)
+    {
+        ulong x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        ulong y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
+        x[0] = y0;
+        x[1] = y1;
+        x[2] = y2;
+        x[3] = y3;
+        y[0] = x0;
+        y[1] = x1;
+        y[2] = x2;
+        y[3] = x3;
     }
 
     /// <summary>Why a block could not be entered: the stack check first, as opcode-by-opcode metering would find it.</summary>
