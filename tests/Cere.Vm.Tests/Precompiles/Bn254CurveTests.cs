@@ -143,6 +143,30 @@ public sealed class Bn254CurveTests
         }
     }
 
+    [Test]
+    public void FastSubgroupTestAgreesWithMultiplyingByTheOrder() => Gen.Select(Element2, Gen.ULong[1, ulong.MaxValue]).Sample((rx, k) =>
+    {
+        // A twist point from a random x (if x³ + b' is a square), its cofactor-free part [h]T (in G2), its r-free part
+        // [r]T (order dividing the cofactor: the corner case a fast test must still reject) and a mix of both.
+        if (!TrySqrt((rx * rx * rx) + RefG2.B2, out RefFp2 ry))
+        {
+            return;
+        }
+
+        G2Affine t = new(ToFp2(rx), ToFp2(ry));
+        Assert.That(t.IsOnCurve(), Is.True);
+        G2Affine inG2 = G2Jacobian.Multiply(t, Bn254Constants.Limbs((2 * P) - R)).ToAffine();
+        G2Affine torsion = G2Jacobian.Multiply(t, Bn254Constants.RLimbs).ToAffine();
+        G2Affine mixed = G2Jacobian.AddAffine(G2Jacobian.Multiply(inG2, [k]), torsion).ToAffine();
+        foreach (G2Affine q in new[] { t, inG2, torsion, mixed, G2Jacobian.Multiply(inG2, [k]).ToAffine() })
+        {
+            Assert.That(q.IsInSubgroup(), Is.EqualTo(q.IsInSubgroupByOrder()));
+        }
+
+        Assert.That(inG2.IsInSubgroup(), Is.True);
+        Assert.That(t.IsInSubgroup() || torsion.IsInSubgroup() || mixed.IsInSubgroup(), Is.False);
+    }, iter: 20);
+
     /// <summary>The G2 generator of EIP-197 (x_im ‖ x_re ‖ y_im ‖ y_re).</summary>
     internal static readonly byte[] G2Generator =
     [
