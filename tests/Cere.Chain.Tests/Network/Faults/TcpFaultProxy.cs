@@ -88,6 +88,13 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         Interlocked.Add(ref upstream ? ref _corruptUpstream : ref _corruptDownstream, count);
     }
 
+    /// <summary>Drops whatever corruption <see cref="CorruptNext"/> asked for and has not happened yet.</summary>
+    public void ClearCorruption()
+    {
+        Interlocked.Exchange(ref _corruptUpstream, 0);
+        Interlocked.Exchange(ref _corruptDownstream, 0);
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
