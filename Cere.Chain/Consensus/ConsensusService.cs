@@ -327,6 +327,7 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
             else if (v.Height == head.Number + 1)
             {
                 Block block = BlockCodec.Decode(v.Block);
+                _pool.ReusePooled(block.Transactions); // their senders were recovered on admission: not again
                 if (block.Hash != v.BlockHash)
                 {
                     _log($"consensus: proposal at height {v.Height} names block {v.BlockHash} but carries {block.Hash}");

@@ -126,7 +126,8 @@ public sealed class ValidatorNode : IAsyncDisposable
             // Blocks of a full gas limit of calldata are about 2 MB; gossip the proposal that carries one whole.
             GossipsubService gossipsub = new(host, new GossipsubOptions { MaxMessageSize = ConsensusCodec.MaxBlockSize / 4, MaxRpcSize = ConsensusCodec.MaxBlockSize / 2 });
             ChainTopics topics = new(chainId);
-            ChainGossip gossip = new(gossipsub, topics, verifier, schedule, log);
+            Core.Crypto.PrivateKey? validatorKey = options.ValidatorKey; // the proposer announces decided blocks (ChainGossip.PublishBlock)
+            ChainGossip gossip = new(gossipsub, topics, verifier, schedule, log) { LocalValidator = validatorKey?.Address };
             RequestResponseService requests = new(host);
             BlockSyncProtocol protocol = new(requests, topics, chain, certificates, schedule, verifier);
             BlockSynchronizer sync = new(host, protocol, chain, consensus, log);

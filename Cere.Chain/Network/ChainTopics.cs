@@ -13,6 +13,7 @@ public sealed class ChainTopics
         string root = $"/cere/{chainId}";
         Consensus = root + "/consensus/1";
         Transactions = root + "/txs/1";
+        TransactionBatches = root + "/txs/2";
         Blocks = root + "/blocks/1";
         BlockByHeight = root + "/block-by-height/1";
     }
@@ -23,8 +24,11 @@ public sealed class ChainTopics
     /// <summary>Proposals (with the block) and votes, as <c>ConsensusCodec</c> messages.</summary>
     public string Consensus { get; }
 
-    /// <summary>Transactions, each one raw envelope (as <c>eth_sendRawTransaction</c> takes it).</summary>
+    /// <summary>Transactions, each one raw envelope (as <c>eth_sendRawTransaction</c> takes it); accepted from peers, no longer published.</summary>
     public string Transactions { get; }
+
+    /// <summary>Transactions in batches (<c>TransactionBatchCodec</c>): what nodes publish, one author signature per batch.</summary>
+    public string TransactionBatches { get; }
 
     /// <summary>Decided blocks with their commit certificate, as a <c>ConsensusCodec</c> commit message.</summary>
     public string Blocks { get; }

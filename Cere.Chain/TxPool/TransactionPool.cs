@@ -170,6 +170,40 @@ public sealed class TransactionPool
         }
     }
 
+    /// <summary>
+    /// Replaces each transaction of <paramref name="txs"/> that the pool holds by the pool's object (the same hash, so the
+    /// same signed bytes), whose sender was recovered when it was admitted: re-executing a peer's block then recovers
+    /// only the senders of transactions this node has not seen. Returns how many were replaced.
+    /// </summary>
+    public int ReusePooled(Transaction[] txs)
+    {
+        ArgumentNullException.ThrowIfNull(txs);
+        for (int i = 0; i < txs.Length; i++)
+        {
+            _ = txs[i].Hash; // hashed outside the lock
+        }
+
+        int replaced = 0;
+        lock (_lock)
+        {
+            if (_byHash.Count == 0)
+            {
+                return 0;
+            }
+
+            for (int i = 0; i < txs.Length; i++)
+            {
+                if (_byHash.TryGetValue(txs[i].Hash, out Transaction? pooled) && !ReferenceEquals(pooled, txs[i]))
+                {
+                    txs[i] = pooled;
+                    replaced++;
+                }
+            }
+        }
+
+        return replaced;
+    }
+
     /// <summary>The next nonce of <paramref name="sender"/> counting its pending transactions (for the "pending" tag).</summary>
     public ulong PendingNonce(in Address sender, ulong stateNonce)
     {
