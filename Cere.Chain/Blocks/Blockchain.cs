@@ -202,8 +202,15 @@ public sealed class Blockchain
     /// its parent's state) in one batch and makes it the head. When the parent is not the head, the canonical indexes
     /// move to the block's branch in the same batch (blocks of the old branch stay stored by hash).
     /// </summary>
+    /// <param name="block">The block.</param>
+    /// <param name="receipts">Its receipts.</param>
+    /// <param name="state">Its post-state, uncommitted.</param>
+    /// <param name="alsoWrite">
+    /// Optional writes that must land atomically with the block (its commit certificate). It runs under the commit
+    /// lock, first, with the head still the old one; throwing from it aborts the commit with nothing written.
+    /// </param>
     /// <exception cref="InvalidOperationException">The parent is not stored, the number does not follow it, or the state root differs.</exception>
-    public void Commit(Block block, Receipt[] receipts, WorldState state)
+    public void Commit(Block block, Receipt[] receipts, WorldState state, Action<IWriteBatch>? alsoWrite = null)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentNullException.ThrowIfNull(state);
@@ -216,6 +223,7 @@ public sealed class Blockchain
             oldHead = _head;
             using (IWriteBatch batch = Db.StartBatch())
             {
+                alsoWrite?.Invoke(batch);
                 if (block.Header.ParentHash != oldHead.Hash)
                 {
                     ancestor = MoveCanonicalTo(batch, block, oldHead, restored, restoredReceipts);

@@ -141,6 +141,17 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells the loop that the head moved without it (block sync committed certified blocks): the pool drops what those
+    /// blocks used up, and consensus starts the height after the new head (a stale request is ignored).
+    /// </summary>
+    public void OnHeadAdvanced()
+    {
+        BlockHeader head = _chain.Head;
+        _pool.OnNewHead(_chain.OpenState(head.StateRoot));
+        Enqueue(new StartHeightInput(head.Number + 1));
+    }
+
     /// <inheritdoc/>
     void IConsensusOutbox.Emit(ConsensusEffect effect)
     {
@@ -356,6 +367,11 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     private void CommitDecision(DecideEffect d)
     {
         BlockHeader head = _chain.Head;
+        if (d.Height <= head.Number && AlreadyCommitted(d))
+        {
+            return;
+        }
+
         if (d.Height != head.Number + 1)
         {
             throw new ConsensusFaultException($"decided height {d.Height} does not follow the head {head.Number}");
@@ -380,10 +396,17 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
             }
         }
 
-        // The certificate goes first: a crash in between leaves a proof without its block (harmless, the block is fetched
-        // again), never a block without its proof. Blockchain.Commit takes no extra writes for its batch (see the report).
-        _certificates.Write(d.Certificate);
-        _chain.Commit(done.Block, done.Receipts, done.State);
+        // Block, receipts, state and certificate in one batch; false when block sync committed this height meanwhile.
+        if (!_certificates.CommitWithBlock(_chain, done.Block, done.Receipts, done.State, d.Certificate))
+        {
+            if (!AlreadyCommitted(d))
+            {
+                Enqueue(new StartHeightInput(_chain.Head.Number + 1));
+            }
+
+            return;
+        }
+
         foreach ((Transaction tx, string reason) in done.Rejected)
         {
             _pool.Remove(tx);
@@ -408,6 +431,26 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         {
             _ = FireAfterAsync(next, waitMs);
         }
+    }
+
+    // A decision for a height block sync has already committed: the same block (BFT safety) is skipped and consensus moves
+    // on to the height after the head; a different one means the chain and a 2/3+ certificate disagree.
+    private bool AlreadyCommitted(DecideEffect d)
+    {
+        Hash256? stored = _chain.Blocks.ReadCanonicalHash(d.Height);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        if (stored.Value != d.BlockHash)
+        {
+            throw new ConsensusFaultException($"decided block {d.BlockHash} at height {d.Height}, but {stored} is committed there");
+        }
+
+        _executed.Clear();
+        Enqueue(new StartHeightInput(_chain.Head.Number + 1));
+        return true;
     }
 
     private void Enqueue(ConsensusInput input)

@@ -72,6 +72,12 @@ public sealed class ValidatorNode : IAsyncDisposable
     /// <summary>The consensus loop.</summary>
     public ConsensusService Consensus { get; }
 
+    /// <summary>How long a peer that sent invalid blocks or certificates during sync stays banned.</summary>
+    public static readonly TimeSpan SyncBanDuration = TimeSpan.FromMinutes(10);
+
+    /// <summary>Block sync (its <see cref="BlockSynchronizer.Progress"/> feeds <c>eth_syncing</c>).</summary>
+    public BlockSynchronizer Sync => _sync;
+
     /// <summary>The address peers dial, with <c>/p2p/&lt;id&gt;</c>.</summary>
     public Multiaddr ListenAddress { get; }
 
@@ -129,8 +135,8 @@ public sealed class ValidatorNode : IAsyncDisposable
             Core.Crypto.PrivateKey? validatorKey = options.ValidatorKey; // the proposer announces decided blocks (ChainGossip.PublishBlock)
             ChainGossip gossip = new(gossipsub, topics, verifier, schedule, log) { LocalValidator = validatorKey?.Address };
             RequestResponseService requests = new(host);
-            BlockSyncProtocol protocol = new(requests, topics, chain, certificates, schedule, verifier);
-            BlockSynchronizer sync = new(host, protocol, chain, consensus, log);
+            BlockSyncProtocol protocol = new(requests, topics, chain, certificates);
+            CertifiedBlockImporter importer = new(chain, certificates, schedule, verifier, new EvmExecutor());
 
             List<Multiaddr> bootnodes = [.. options.Bootnodes];
             foreach (string b in options.Spec.Bootnodes)
@@ -145,9 +151,14 @@ public sealed class ValidatorNode : IAsyncDisposable
                 DialOnlyBootnodeAddresses = options.DialOnlyBootnodes,
             });
 
+            // Far behind, sync commits certified blocks itself; caught up, consensus starts after the new head.
+            BlockSynchronizer sync = new(
+                host, protocol, importer, () => consensus.Height, consensus.OnHeadAdvanced,
+                (peer, reason) => connections.BanAsync(peer, SyncBanDuration, reason), log);
+
             if (options.RpcPort is int rpcPort)
             {
-                rpc = ValidatorRpc.Create(chain, pool, options.RpcAddress, rpcPort);
+                rpc = ValidatorRpc.Create(chain, pool, options.RpcAddress, rpcPort, () => sync.Progress);
                 await rpc.StartAsync(ct).ConfigureAwait(false);
             }
 

@@ -16,6 +16,8 @@ public sealed class ChainTopics
         TransactionBatches = root + "/txs/2";
         Blocks = root + "/blocks/1";
         BlockByHeight = root + "/block-by-height/1";
+        BlocksByRange = root + "/blocks-by-range/1";
+        Status = root + "/status/1";
     }
 
     /// <summary>The chain id.</summary>
@@ -35,4 +37,10 @@ public sealed class ChainTopics
 
     /// <summary>Request: the height as 8 bytes big-endian; response: the decided block with its certificate (commit message).</summary>
     public string BlockByHeight { get; }
+
+    /// <summary>Request: start height (8 bytes) and count (4 bytes), big-endian; response: consecutive decided blocks with certificates (see <c>BlockSyncProtocol</c>).</summary>
+    public string BlocksByRange { get; }
+
+    /// <summary>Request: empty; response: the peer's chain id, genesis hash and head (see <c>ChainStatus</c>).</summary>
+    public string Status { get; }
 }

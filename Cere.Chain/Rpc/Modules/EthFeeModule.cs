@@ -1,4 +1,5 @@
 using Cere.Chain.Blocks;
+using Cere.Chain.Network;
 using Cere.Core;
 using Cere.Core.Blocks;
 using Cere.Core.Receipts;
@@ -14,8 +15,8 @@ public static class EthFeeModule
 
     private const int MaxFeeHistoryBlocks = 1024;
 
-    /// <summary>Adds the methods to <paramref name="registry"/>.</summary>
-    public static void Register(RpcMethodRegistry registry, ChainReader reader)
+    /// <summary>Adds the methods to <paramref name="registry"/>; <paramref name="syncProgress"/> answers <c>eth_syncing</c> (null: never syncing).</summary>
+    public static void Register(RpcMethodRegistry registry, ChainReader reader, Func<SyncProgress>? syncProgress = null)
     {
         Blockchain chain = reader.Chain;
         registry.Register("eth_chainId", (args, w, _) =>
@@ -31,7 +32,20 @@ public static class EthFeeModule
         registry.Register("eth_syncing", (args, w, _) =>
         {
             args.ExpectCount(0, 0);
-            w.WriteBooleanValue(false);
+
+            // execution-apis eth_syncing: false, or {startingBlock, currentBlock, highestBlock} as quantities (geth's shape).
+            SyncProgress? p = syncProgress?.Invoke();
+            if (p is not { IsSyncing: true } s)
+            {
+                w.WriteBooleanValue(false);
+                return;
+            }
+
+            w.WriteStartObject();
+            RpcJson.Quantity(w, "startingBlock", s.StartingBlock);
+            RpcJson.Quantity(w, "currentBlock", s.CurrentBlock);
+            RpcJson.Quantity(w, "highestBlock", s.HighestBlock);
+            w.WriteEndObject();
         });
         registry.Register("eth_accounts", (args, w, _) =>
         {

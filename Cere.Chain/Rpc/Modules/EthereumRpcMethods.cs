@@ -1,4 +1,5 @@
 using Cere.Chain.Blocks;
+using Cere.Chain.Network;
 using Cere.Chain.Rpc.Filters;
 using Cere.Chain.Rpc.Subscriptions;
 using Cere.Chain.TxPool;
@@ -11,8 +12,11 @@ namespace Cere.Chain.Rpc.Modules;
 /// </summary>
 public static class EthereumRpcMethods
 {
-    /// <summary>A registry with every standard module registered, under <paramref name="limits"/>.</summary>
-    public static RpcMethodRegistry Create(Blockchain chain, TransactionPool pool, RpcLimits limits)
+    /// <summary>
+    /// A registry with every standard module registered, under <paramref name="limits"/>; <paramref name="syncProgress"/>
+    /// answers <c>eth_syncing</c> (null: a node that never syncs, such as the dev chain, answers false).
+    /// </summary>
+    public static RpcMethodRegistry Create(Blockchain chain, TransactionPool pool, RpcLimits limits, Func<SyncProgress>? syncProgress = null)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(pool);
@@ -20,7 +24,7 @@ public static class EthereumRpcMethods
         RpcMethodRegistry methods = new();
         ChainReader reader = new(chain);
         NetModule.Register(methods, chain.Spec.ChainId);
-        EthFeeModule.Register(methods, reader);
+        EthFeeModule.Register(methods, reader, syncProgress);
         EthStateModule.Register(methods, reader, pool);
         EthBlockModule.Register(methods, reader, pool);
         EthSendModule.Register(methods, chain, pool);
