@@ -83,9 +83,9 @@ internal static class Bn254Pairing
         Fp12 fp = Fp12.Frobenius(t);
         Fp12 fp2 = Fp12.Frobenius(fp);
         Fp12 fp3 = Fp12.Frobenius(fp2);
-        Fp12 fu = Fp12.Pow(t, [Bn254Constants.U]);
-        Fp12 fu2 = Fp12.Pow(fu, [Bn254Constants.U]);
-        Fp12 fu3 = Fp12.Pow(fu2, [Bn254Constants.U]);
+        Fp12 fu = Fp12.CyclotomicPow(t, Bn254Constants.U);
+        Fp12 fu2 = Fp12.CyclotomicPow(fu, Bn254Constants.U);
+        Fp12 fu3 = Fp12.CyclotomicPow(fu2, Bn254Constants.U);
 
         Fp12 y0 = fp * fp2 * fp3;
         Fp12 y1 = Fp12.Conjugate(t);
@@ -95,13 +95,13 @@ internal static class Bn254Pairing
         Fp12 y5 = Fp12.Conjugate(fu2);
         Fp12 y6 = Fp12.Conjugate(fu3 * Fp12.Frobenius(fu3));
 
-        Fp12 t0 = Fp12.Square(y6) * y4 * y5;
+        Fp12 t0 = Fp12.CyclotomicSquare(y6) * y4 * y5;
         Fp12 t1 = y3 * y5 * t0;
         t0 *= y2;
-        t1 = Fp12.Square(Fp12.Square(t1) * t0);
+        t1 = Fp12.CyclotomicSquare(Fp12.CyclotomicSquare(t1) * t0);
         t0 = t1 * y1;
         t1 *= y0;
-        return Fp12.Square(t0) * t1;
+        return Fp12.CyclotomicSquare(t0) * t1;
     }
 
     /// <summary>Non-adjacent form digits (−1, 0, 1) of k, most significant first.</summary>

@@ -72,6 +72,17 @@ public sealed class Bn254Fp12Tests
     public void PowMatchesReference() => Gen.Select(Element12, Gen.ULong).Sample((x, e) =>
         Assert.That(Coefficients(ToRef(Fp12.Pow(x, [e]))), Is.EqualTo(Coefficients(ToRef(x).Pow(e)))), iter: 10);
 
+    [Test]
+    public void CyclotomicSquareAndPowMatchGenericOnTheCyclotomicSubgroup() => Element12.Sample(x =>
+    {
+        // x^((p⁶ − 1)(p² + 1)) lies in the cyclotomic subgroup.
+        Fp12 t = Fp12.Conjugate(x) * Fp12.Inverse(x);
+        t = Fp12.Frobenius(Fp12.Frobenius(t)) * t;
+        Assert.That(Fp12.CyclotomicSquare(t), Is.EqualTo(Fp12.Square(t)));
+        Assert.That(Fp12.CyclotomicPow(t, Bn254Constants.U), Is.EqualTo(Fp12.Pow(t, [Bn254Constants.U])));
+        Assert.That(Fp12.CyclotomicPow(t, 5), Is.EqualTo(t * t * t * t * t));
+    }, iter: 30);
+
     /// <summary>The flat reference form: the Fp2 coefficient of w^k sits in C0/C1 by parity of k.</summary>
     internal static RefFp12 ToRef(Fp12 x)
     {
