@@ -13,6 +13,8 @@
 //   --watch I         the node whose blocks define "final" (default 0: the first URL)
 //   --max-fee-gwei F  the transfers' fee cap (default 10000: far above the base fee, which grows 12.5% per full block)
 //   --drain S         seconds to wait for the last transfers after sending stops (default 30)
+//   --localnet DIR    the net's directory (scripts/localnet up DIR): also report the CPU time its node processes used
+//                     from the first send to the last final transfer, per transfer and in cores (from /proc)
 // Needs ethers from benches/loadgen (run `npm ci` there once). Works with any number of URLs (validators and full nodes).
 //
 // Phases: (1) fund the senders that hold too little (transfers from the ten genesis accounts, waited on until their
@@ -27,6 +29,8 @@
 import { createRequire } from 'node:module'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import os from 'node:os'
+import fs from 'node:fs'
+import path from 'node:path'
 
 const require = createRequire(new URL('../loadgen/package.json', import.meta.url))
 const { ethers } = require('ethers')
@@ -136,6 +140,21 @@ async function main () {
   }
   if (!(RATE > 0 && SECONDS > 0 && SENDERS > 0)) throw new Error('--rate, --seconds and --senders must be positive')
   const watchUrl = urls[WATCH]
+  const LOCALNET = option('--localnet', null)
+  // CPU seconds (user + system) used so far by the node processes of LOCALNET (DIR/node-*/node.pid), or null.
+  const CLOCK_TICKS = 100 // USER_HZ, 100 on Linux
+  const nodeCpu = () => {
+    if (LOCALNET === null) return null
+    let ticks = 0
+    for (const d of fs.readdirSync(LOCALNET)) {
+      const pidFile = path.join(LOCALNET, d, 'node.pid')
+      if (!d.startsWith('node-') || !fs.existsSync(pidFile)) continue
+      const stat = fs.readFileSync(`/proc/${fs.readFileSync(pidFile, 'utf8').trim()}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields from the 3rd (state) on
+      ticks += Number(fields[11]) + Number(fields[12]) // utime, stime (14th, 15th)
+    }
+    return ticks / CLOCK_TICKS
+  }
   const loadStart = os.loadavg()[0]
 
   let nextId = 1
@@ -266,6 +285,7 @@ async function main () {
     }
   }
 
+  const cpuStart = nodeCpu()
   const start = performance.now()
   const pendingSends = new Set()
   let next = 0
@@ -294,6 +314,8 @@ async function main () {
   const drainUntil = performance.now() + DRAIN_MS
   while (finalCount < accepted && performance.now() < drainUntil) await sleep(50)
   watching = false
+  const cpuEnd = nodeCpu()
+  const cpuWall = (performance.now() - start) / 1000
   await watcher
 
   const latencies = []
@@ -325,7 +347,7 @@ async function main () {
     steadyFinalPerSec: steady.length === 0 ? null : Math.round(steadyOurs / ((sendEnd - steadyFrom) / 1000)),
     final: latencies.length,
     rejected,
-    neverIncluded: accepted - finalCount,
+    neverIncluded: sentAt.reduce((n, t, i) => t > 0 && finalAt[i] === 0 ? n + 1 : n, 0),
     latencyP50Ms: round(percentile(latencies, 0.5)),
     latencyP90Ms: round(percentile(latencies, 0.9)),
     latencyP99Ms: round(percentile(latencies, 0.99)),
@@ -336,6 +358,8 @@ async function main () {
     txsPerBlockMax: runBlocks.reduce((a, b) => Math.max(a, b.all), 0),
     emptyBlocks: runBlocks.filter(b => b.all === 0).length,
     maxInflightPerSender: maxInflight,
+    nodeCpuMsPerTx: cpuStart === null || latencies.length === 0 ? null : Math.round((cpuEnd - cpuStart) * 1000 / latencies.length * 100) / 100,
+    nodeCpuCores: cpuStart === null ? null : Math.round((cpuEnd - cpuStart) / cpuWall * 100) / 100,
     load1Start: Math.round(loadStart * 10) / 10,
     load1End: Math.round(os.loadavg()[0] * 10) / 10,
     firstRejection
