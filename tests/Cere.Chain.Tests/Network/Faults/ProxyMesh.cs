@@ -99,6 +99,18 @@ public sealed class ProxyMesh : IAsyncDisposable
         return cut;
     }
 
+    /// <summary>Sets <see cref="TcpFaultProxy.Delay"/> on every link.</summary>
+    public void SetDelay(TimeSpan delay)
+    {
+        foreach (TcpFaultProxy p in _links)
+        {
+            if (p is not null)
+            {
+                p.Delay = delay;
+            }
+        }
+    }
+
     /// <summary>Heals every link.</summary>
     public void HealAll()
     {

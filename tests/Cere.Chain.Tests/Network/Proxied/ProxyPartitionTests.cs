@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Cere.Chain.Tests.Network.Faults;
 using Cere.Core;
 
-namespace Cere.Chain.Tests.Network;
+namespace Cere.Chain.Tests.Network.Proxied;
 
 /// <summary>
 /// Partitions of real <c>cere-node --validator</c> processes, cut at the TCP level by a fault-injecting proxy on every
@@ -26,42 +26,15 @@ public class ProxyPartitionTests
     private static readonly TimeSpan ResumeBound = TimeSpan.FromSeconds(60);
 
     private static readonly Address Recipient = Address.Parse("0x000000000000000000000000000000000000fa17");
-    private ProxiedLocalnet _net = null!;
-    private ulong[] _nonces = null!;
+    private readonly ulong[] _nonces = new ulong[4];
 
-    [OneTimeSetUp]
-    public async Task StartNet()
-    {
-        _net = await ProxiedLocalnet.StartAsync(validators: 4, fullNodes: 0, TimeSpan.FromSeconds(120));
-        _nonces = new ulong[4];
-        await _net.WaitForAgreementAsync(_net.All, TimeSpan.FromSeconds(120), above: 1);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopNet()
-    {
-        if (_net is not null)
-        {
-            await _net.DisposeAsync();
-        }
-    }
+    private static ProxiedLocalnet Net => ProxiedNetSetUp.Net;
 
     [SetUp]
-    public async Task HealedAndAgreeing()
-    {
-        _net.Mesh.HealAll();
-        ulong head = (await _net.HeadsAsync(_net.All)).Max();
-        await _net.WaitForAgreementAsync(_net.All, ResumeBound + ResumeBound, above: head);
-    }
+    public Task HealedAndAgreeing() => ProxiedNetSetUp.HealAndAgreeAsync();
 
     [TearDown]
-    public void PrintLogsOnFailure()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            TestContext.Out.WriteLine(_net.Logs(40));
-        }
-    }
+    public void PrintLogsOnFailure() => ProxiedNetSetUp.PrintLogsOnFailure();
 
     [Test]
     public async Task TwoTwoSplitFinalisesNothingThenHealsIntoOneChain()
@@ -69,9 +42,9 @@ public class ProxyPartitionTests
         List<string> before = await SendTransfersAsync([0, 1, 2, 3]);
         await WaitForReceiptsAsync(0, before, TimeSpan.FromSeconds(60));
 
-        Assert.That(_net.Mesh.Partition([0, 1], [2, 3]), Is.EqualTo(8), "the eight cross links are cut");
+        Assert.That(Net.Mesh.Partition([0, 1], [2, 3]), Is.EqualTo(8), "the eight cross links are cut");
         await Task.Delay(Settle);
-        ulong[] atSplit = await _net.HeadsAsync(_net.All);
+        ulong[] atSplit = await Net.HeadsAsync(Net.All);
 
         // Sent to both halves while split: each half gossips them internally but cannot finalise a block with them.
         List<string> during = await SendTransfersAsync([0, 2]);
@@ -79,50 +52,72 @@ public class ProxyPartitionTests
         while (hold.Elapsed < SplitHold)
         {
             await Task.Delay(500);
-            ulong[] now = await _net.HeadsAsync(_net.All);
+            ulong[] now = await Net.HeadsAsync(Net.All);
             Assert.That(now, Is.EqualTo(atSplit), $"no node finalises a height while split 2|2 ({hold.Elapsed.TotalSeconds:0.0} s in)");
         }
 
         foreach (string tx in during)
         {
-            Assert.That(await _net.Nodes[0].Rpc.ReceiptStatusAsync(tx), Is.Null, $"{tx} is not in a block while split");
+            Assert.That(await Net.Nodes[0].Rpc.ReceiptStatusAsync(tx), Is.Null, $"{tx} is not in a block while split");
         }
 
-        Assert.That(_net.Nodes[0].Lines("banning peer"), Is.Empty, "a cut is not misbehaviour");
+        Assert.That(Net.Nodes[0].Lines("banning peer"), Is.Empty, "a cut is not misbehaviour");
 
         Stopwatch resume = Stopwatch.StartNew();
-        _net.Mesh.HealAll();
-        ulong agreed = await _net.WaitForAgreementAsync(_net.All, ResumeBound, above: atSplit.Max() + 1);
+        Net.Mesh.HealAll();
+        ulong agreed = await Net.WaitForAgreementAsync(Net.All, ResumeBound, above: atSplit.Max() + 1);
         TestContext.Out.WriteLine($"2|2 split held {SplitHold.TotalSeconds} s at heads {string.Join(',', atSplit)}; all four past {atSplit.Max() + 1} {resume.Elapsed.TotalSeconds:0.0} s after healing (agreed at {agreed})");
 
         await WaitForReceiptsAsync(3, during, ResumeBound);
         await AssertBalancesEqualAsync();
-        ulong checkedUpTo = await _net.AssertSameChainAsync(_net.All);
+        ulong checkedUpTo = await Net.AssertSameChainAsync(Net.All);
         TestContext.Out.WriteLine($"same block hash at every height 0..{checkedUpTo} on all four");
     }
 
     [Test]
     public async Task ThreeOneSplitMajorityFinalisesMinorityCatchesUp()
     {
-        Assert.That(_net.Mesh.Partition([0, 1, 2], [3]), Is.EqualTo(6), "the six links of validator 3 are cut");
+        Assert.That(Net.Mesh.Partition([0, 1, 2], [3]), Is.EqualTo(6), "the six links of validator 3 are cut");
         await Task.Delay(Settle);
-        ulong isolatedAt = await _net.Nodes[3].Rpc.HeadAsync();
-        ulong majorityAt = (await _net.HeadsAsync([0, 1, 2])).Min();
+        ulong isolatedAt = await Net.Nodes[3].Rpc.HeadAsync();
+        ulong majorityAt = (await Net.HeadsAsync([0, 1, 2])).Min();
 
         List<string> during = await SendTransfersAsync([0, 1, 2]);
         await WaitForReceiptsAsync(1, during, ResumeBound);
-        ulong majority = await _net.WaitForAgreementAsync([0, 1, 2], ResumeBound, above: majorityAt + 3);
-        Assert.That(await _net.Nodes[3].Rpc.HeadAsync(), Is.EqualTo(isolatedAt), "the isolated validator finalises nothing alone");
-        Assert.That(await _net.Nodes[3].Rpc.ReceiptStatusAsync(during[0]), Is.Null, "nor does it learn the majority's blocks while cut");
+        ulong majority = await Net.WaitForAgreementAsync([0, 1, 2], ResumeBound, above: majorityAt + 3);
+        Assert.That(await Net.Nodes[3].Rpc.HeadAsync(), Is.EqualTo(isolatedAt), "the isolated validator finalises nothing alone");
+        Assert.That(await Net.Nodes[3].Rpc.ReceiptStatusAsync(during[0]), Is.Null, "nor does it learn the majority's blocks while cut");
 
         Stopwatch resume = Stopwatch.StartNew();
-        _net.Mesh.HealAll();
-        ulong agreed = await _net.WaitForAgreementAsync(_net.All, ResumeBound, above: majority);
+        Net.Mesh.HealAll();
+        ulong agreed = await Net.WaitForAgreementAsync(Net.All, ResumeBound, above: majority);
         TestContext.Out.WriteLine($"3|1 split: majority {majorityAt} → {majority} while validator 3 stayed at {isolatedAt}; caught up past {majority} {resume.Elapsed.TotalSeconds:0.0} s after healing (agreed at {agreed})");
 
         await WaitForReceiptsAsync(3, during, ResumeBound);
         await AssertBalancesEqualAsync();
-        await _net.AssertSameChainAsync(_net.All);
+        await Net.AssertSameChainAsync(Net.All);
+    }
+
+    [Test]
+    public async Task SlowLinksStillFinaliseOneChain()
+    {
+        // 150 ms each way on every link (a round trip of 300 ms against a 1 s propose timeout), both ways per chunk.
+        ulong before = (await Net.HeadsAsync(Net.All)).Max();
+        Net.Mesh.SetDelay(TimeSpan.FromMilliseconds(150));
+        try
+        {
+            List<string> sent = await SendTransfersAsync([1, 3]);
+            await WaitForReceiptsAsync(2, sent, ResumeBound);
+            ulong agreed = await Net.WaitForAgreementAsync(Net.All, ResumeBound, above: before + 3);
+            TestContext.Out.WriteLine($"with 150 ms per hop: {before} → {agreed}");
+        }
+        finally
+        {
+            Net.Mesh.SetDelay(TimeSpan.Zero);
+        }
+
+        await AssertBalancesEqualAsync();
+        await Net.AssertSameChainAsync(Net.All);
     }
 
     /// <summary>One transfer from test account a to validator a, for each a in <paramref name="accounts"/>.</summary>
@@ -131,7 +126,7 @@ public class ProxyPartitionTests
         List<string> hashes = [];
         foreach (int a in accounts)
         {
-            hashes.Add(await _net.Nodes[a].Rpc.SendTransferAsync(DevChainFixture.Keys[a], Recipient, _nonces[a]++, ProxiedLocalnet.ChainId));
+            hashes.Add(await Net.Nodes[a].Rpc.SendTransferAsync(DevChainFixture.Keys[a], Recipient, _nonces[a]++, ProxiedLocalnet.ChainId));
         }
 
         return hashes;
@@ -143,11 +138,11 @@ public class ProxyPartitionTests
         foreach (string hash in hashes)
         {
             string? status;
-            while ((status = await _net.Nodes[node].Rpc.ReceiptStatusAsync(hash)) is null)
+            while ((status = await Net.Nodes[node].Rpc.ReceiptStatusAsync(hash)) is null)
             {
                 if (clock.Elapsed > timeout)
                 {
-                    Assert.Fail($"no receipt for {hash} at {_net.Nodes[node].Name} in {timeout}\n{_net.Logs(25)}");
+                    Assert.Fail($"no receipt for {hash} at {Net.Nodes[node].Name} in {timeout}\n{Net.Logs(25)}");
                 }
 
                 await Task.Delay(250);
@@ -160,7 +155,7 @@ public class ProxyPartitionTests
     /// <summary>Every node reports the same recipient balance, and it is what the included transfers add up to.</summary>
     private async Task AssertBalancesEqualAsync()
     {
-        ulong agreed = await _net.WaitForAgreementAsync(_net.All, ResumeBound);
+        ulong agreed = await Net.WaitForAgreementAsync(Net.All, ResumeBound);
         ulong sent = 0;
         foreach (ulong n in _nonces)
         {
@@ -169,7 +164,7 @@ public class ProxyPartitionTests
 
         string expected = "0x" + (sent * 1000).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         Stopwatch clock = Stopwatch.StartNew();
-        foreach (ChainNodeProcess node in _net.Nodes)
+        foreach (ChainNodeProcess node in Net.Nodes)
         {
             // A node may be a block behind the one that served the receipt: wait for it, within the bound.
             string balance;

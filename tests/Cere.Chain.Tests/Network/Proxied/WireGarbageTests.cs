@@ -18,7 +18,7 @@ using Cere.P2P.Noise;
 using Cere.P2P.PubSub;
 using Cere.Tests.Shared;
 
-namespace Cere.Chain.Tests.Network;
+namespace Cere.Chain.Tests.Network.Proxied;
 
 /// <summary>
 /// Bad input over the network against real <c>cere-node --validator</c> processes (four, linked through
@@ -30,33 +30,15 @@ namespace Cere.Chain.Tests.Network;
 [NonParallelizable]
 public class WireGarbageTests
 {
+    private static ProxiedLocalnet Net => ProxiedNetSetUp.Net;
+
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private ProxiedLocalnet _net = null!;
 
-    [OneTimeSetUp]
-    public async Task StartNet()
-    {
-        _net = await ProxiedLocalnet.StartAsync(validators: 4, fullNodes: 0, TimeSpan.FromSeconds(120));
-        await _net.WaitForAgreementAsync(_net.All, TimeSpan.FromSeconds(120), above: 1);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopNet()
-    {
-        if (_net is not null)
-        {
-            await _net.DisposeAsync();
-        }
-    }
+    [SetUp]
+    public Task HealedAndAgreeing() => ProxiedNetSetUp.HealAndAgreeAsync();
 
     [TearDown]
-    public void PrintLogsOnFailure()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-        {
-            TestContext.Out.WriteLine(_net.Logs(40));
-        }
-    }
+    public void PrintLogsOnFailure() => ProxiedNetSetUp.PrintLogsOnFailure();
 
     private static IEnumerable<TestCaseData> RawGarbage()
     {
@@ -72,8 +54,8 @@ public class WireGarbageTests
     [TestCaseSource(nameof(RawGarbage))]
     public async Task GarbageOnARawConnectionIsDroppedAndChangesNothing(string stage, byte[] garbage)
     {
-        ChainNodeProcess victim = _net.Nodes[0];
-        ulong before = (await _net.HeadsAsync(_net.All)).Max();
+        ChainNodeProcess victim = Net.Nodes[0];
+        ulong before = (await Net.HeadsAsync(Net.All)).Max();
         using Socket socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(victim.P2pEndpoint);
         int localPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
@@ -100,7 +82,7 @@ public class WireGarbageTests
 
         if (stage == "secured")
         {
-            NoiseHandshake.Result secured = await NoiseHandshake.InitiateAsync(raw, PeerPrivateKey.Generate(), _net.PeerIdOf(0), cts.Token);
+            NoiseHandshake.Result secured = await NoiseHandshake.InitiateAsync(raw, PeerPrivateKey.Generate(), Net.PeerIdOf(0), cts.Token);
             Assert.That(await MultistreamSelect.SelectAsync(secured.SecureStream, [Host.YamuxProtocolId], cts.Token), Is.EqualTo(Host.YamuxProtocolId));
             target = secured.SecureStream;
         }
@@ -131,11 +113,11 @@ public class WireGarbageTests
     [Test]
     public async Task BitsFlippedInsideAnEncryptedValidatorLinkCloseThatConnectionOnly()
     {
-        ulong before = (await _net.HeadsAsync(_net.All)).Max();
-        TcpFaultProxy[] links = [_net.Mesh.Link(1, 0), _net.Mesh.Link(0, 1)];
-        string zeroDropsOne = $"/p2p/{_net.PeerIdOf(1)}: dropping connection: protocol error: Noise message failed authentication";
-        string oneDropsZero = $"/p2p/{_net.PeerIdOf(0)}: dropping connection: protocol error: Noise message failed authentication";
-        int droppedBefore = _net.Nodes[0].Lines(zeroDropsOne).Count + _net.Nodes[1].Lines(oneDropsZero).Count;
+        ulong before = (await Net.HeadsAsync(Net.All)).Max();
+        TcpFaultProxy[] links = [Net.Mesh.Link(1, 0), Net.Mesh.Link(0, 1)];
+        string zeroDropsOne = $"/p2p/{Net.PeerIdOf(1)}: dropping connection: protocol error: Noise message failed authentication";
+        string oneDropsZero = $"/p2p/{Net.PeerIdOf(0)}: dropping connection: protocol error: Noise message failed authentication";
+        int droppedBefore = Net.Nodes[0].Lines(zeroDropsOne).Count + Net.Nodes[1].Lines(oneDropsZero).Count;
 
         // Whichever of the two connections between validators 0 and 1 carries their gossip, its next bytes are flipped.
         foreach (TcpFaultProxy link in links)
@@ -144,14 +126,14 @@ public class WireGarbageTests
             link.CorruptNext(16, upstream: false);
         }
 
-        bool dropped = await EventuallyAsync(() => _net.Nodes[0].Lines(zeroDropsOne).Count + _net.Nodes[1].Lines(oneDropsZero).Count > droppedBefore);
+        bool dropped = await EventuallyAsync(() => Net.Nodes[0].Lines(zeroDropsOne).Count + Net.Nodes[1].Lines(oneDropsZero).Count > droppedBefore);
         foreach (TcpFaultProxy link in links)
         {
             link.ClearCorruption(); // an idle connection's share would only spoil a later handshake
         }
 
         Assert.That(dropped, Is.True, "a frame that fails authentication closes its connection");
-        foreach (string line in _net.Nodes[0].Lines(zeroDropsOne).Concat(_net.Nodes[1].Lines(oneDropsZero)))
+        foreach (string line in Net.Nodes[0].Lines(zeroDropsOne).Concat(Net.Nodes[1].Lines(oneDropsZero)))
         {
             TestContext.Out.WriteLine(line);
         }
@@ -159,15 +141,15 @@ public class WireGarbageTests
         // The pair keeps (or redials) a connection through the proxies; nothing is held against either validator.
         Assert.That(await EventuallyAsync(() => links[0].Open + links[1].Open > 0), Is.True, "validators 0 and 1 are connected through their proxies");
         await AssertStillFinalisingAsync(before);
-        Assert.That(_net.Nodes[0].Lines($"banning peer {_net.PeerIdOf(1)}"), Is.Empty, "a damaged link is not misbehaviour of the peer");
-        Assert.That(_net.Nodes[1].Lines($"banning peer {_net.PeerIdOf(0)}"), Is.Empty, "a damaged link is not misbehaviour of the peer");
+        Assert.That(Net.Nodes[0].Lines($"banning peer {Net.PeerIdOf(1)}"), Is.Empty, "a damaged link is not misbehaviour of the peer");
+        Assert.That(Net.Nodes[1].Lines($"banning peer {Net.PeerIdOf(0)}"), Is.Empty, "a damaged link is not misbehaviour of the peer");
     }
 
     [Test]
     public async Task UndecodableAndOtherChainGossipIsRejectedAndThePeerBanned()
     {
-        ChainNodeProcess victim = _net.Nodes[0];
-        ulong before = (await _net.HeadsAsync(_net.All)).Max();
+        ChainNodeProcess victim = Net.Nodes[0];
+        ulong before = (await Net.HeadsAsync(Net.All)).Max();
         ChainTopics topics = new(ProxiedLocalnet.ChainId);
         PrivateKey validator1 = KeystoreFile.Read(
             VectorFiles.RepositoryFile("chainspec", "local-keys", "validator-1.json"),
@@ -185,7 +167,7 @@ public class WireGarbageTests
 
         try
         {
-            await host.DialAsync(Multiaddr.FromEndPoint(victim.P2pEndpoint).WithPeerId(_net.PeerIdOf(0)));
+            await host.DialAsync(Multiaddr.FromEndPoint(victim.P2pEndpoint).WithPeerId(Net.PeerIdOf(0)));
             Assert.That(await EventuallyAsync(() => gossip.TopicPeers(topics.Consensus).Count == 1 && gossip.TopicPeers(topics.Transactions).Count == 1), Is.True, "the validator's subscriptions arrive");
 
             // A real validator's vote for another chain (a replay), undecodable bytes on each topic, another chain's
@@ -201,7 +183,7 @@ public class WireGarbageTests
             Assert.That(await EventuallyAsync(() => victim.Lines("gossip: rejected").Count(l => l.Contains(attacker, StringComparison.Ordinal)) >= 3), Is.True, "rejected, naming the sender");
             Assert.That(victim.Lines("gossip: rejected").Any(l => l.Contains("chain id 999", StringComparison.Ordinal)), Is.True, "the other chain's vote is named as such");
             Assert.That(await EventuallyAsync(() => victim.Lines($"banning peer {attacker}").Count > 0), Is.True, "the sender's score falls below the graylist and it is banned");
-            Assert.That(await EventuallyAsync(() => host.FindConnection(_net.PeerIdOf(0)) is null), Is.True, "and its connection is closed");
+            Assert.That(await EventuallyAsync(() => host.FindConnection(Net.PeerIdOf(0)) is null), Is.True, "and its connection is closed");
             foreach (string line in victim.Lines(attacker))
             {
                 TestContext.Out.WriteLine(line);
@@ -216,24 +198,24 @@ public class WireGarbageTests
         }
 
         await AssertStillFinalisingAsync(before);
-        foreach (ChainNodeProcess node in _net.Nodes)
+        foreach (ChainNodeProcess node in Net.Nodes)
         {
             Assert.That(node.Lines("gossip: rejected").Where(l => !l.Contains(host.PeerId.ToString(), StringComparison.Ordinal)), Is.Empty, $"{node.Name}: nothing invalid was forwarded to it");
         }
 
-        Assert.That(await _net.Nodes[0].Rpc.ReceiptStatusAsync(otherChainTx.Hash.ToString()), Is.Null, "the other chain's transaction is in no block");
+        Assert.That(await Net.Nodes[0].Rpc.ReceiptStatusAsync(otherChainTx.Hash.ToString()), Is.Null, "the other chain's transaction is in no block");
     }
 
     /// <summary>Every node is alive, all pass <paramref name="before"/> + 2, and they agree at every height.</summary>
     private async Task AssertStillFinalisingAsync(ulong before)
     {
-        foreach (ChainNodeProcess node in _net.Nodes)
+        foreach (ChainNodeProcess node in Net.Nodes)
         {
             Assert.That(node.HasExited, Is.False, $"{node.Name} is running");
         }
 
-        await _net.WaitForAgreementAsync(_net.All, TimeSpan.FromSeconds(90), above: before + 2);
-        await _net.AssertSameChainAsync(_net.All);
+        await Net.WaitForAgreementAsync(Net.All, TimeSpan.FromSeconds(90), above: before + 2);
+        await Net.AssertSameChainAsync(Net.All);
     }
 
     private static async Task<bool> ClosedByRemoteAsync(Stream stream, TimeSpan timeout)
