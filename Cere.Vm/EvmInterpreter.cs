@@ -60,7 +60,7 @@ internal sealed partial class EvmInterpreter
         {
             // Pinned for the loop's raw pointers (see the remarks on Loop); both arrays outlive the call.
             fixed (UInt256* stack = stackArray)
-            fixed (byte* padded = f.Code.Padded)
+            fixed (byte* padded = typeof(TTracing) == typeof(TracingOn) ? f.Code.Padded : f.Code.Fused)
             fixed (long* blocks = f.Code.Blocks)
             {
                 f.StackBase = stack;
@@ -106,11 +106,12 @@ internal sealed partial class EvmInterpreter
 
         if (typeof(TTracing) == typeof(TracingOff))
         {
+            // The stack is empty here.
             long entry = *f.Blocks;
             gas -= entry & BlockCosts.GasMask;
-            if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+            if (gas < 0 || !BlockFits(entry, 0))
             {
-                return BlockFailure(entry, (int)(sp - f.StackBase));
+                return BlockFailure(entry, 0);
             }
         }
 
@@ -416,9 +417,9 @@ internal sealed partial class EvmInterpreter
                     {
                         long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || !BlockFits(entry, Height(sp, f)))
                         {
-                            return BlockFailure(entry, (int)(sp - f.StackBase));
+                            return BlockFailure(entry, Height(sp, f));
                         }
                     }
                     break;
@@ -432,15 +433,18 @@ internal sealed partial class EvmInterpreter
                         return EvmStatus.BadJumpDestination;
                     }
 
-                    ip = f.CodeStart + (nint)target.U0;
+                    nint to = (nint)target.U0;
+                    ip = f.CodeStart + to;
                     sp--;
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = f.Blocks[ip - f.CodeStart];
+                        // Untraced, the JUMPDEST itself is skipped: it does nothing, and its gas is in the block's.
+                        ip++;
+                        long entry = f.Blocks[to];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || !BlockFits(entry, Height(sp, f)))
                         {
-                            return BlockFailure(entry, (int)(sp - f.StackBase));
+                            return BlockFailure(entry, Height(sp, f));
                         }
                     }
                     break;
@@ -449,6 +453,7 @@ internal sealed partial class EvmInterpreter
                 case 0x57:
                 {
                     sp -= 2;
+                    nint to = (nint)(ip - f.CodeStart);
                     if (!sp->IsZero)
                     {
                         ref UInt256 target = ref sp[1];
@@ -457,16 +462,21 @@ internal sealed partial class EvmInterpreter
                             return EvmStatus.BadJumpDestination;
                         }
 
-                        ip = f.CodeStart + (nint)target.U0;
+                        to = (nint)target.U0;
+                        ip = f.CodeStart + to;
+                        if (typeof(TTracing) == typeof(TracingOff))
+                        {
+                            ip++; // the JUMPDEST, as in JUMP
+                        }
                     }
 
                     if (typeof(TTracing) == typeof(TracingOff))
                     {
-                        long entry = f.Blocks[ip - f.CodeStart];
+                        long entry = f.Blocks[to];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || !BlockFits(entry, Height(sp, f)))
                         {
-                            return BlockFailure(entry, (int)(sp - f.StackBase));
+                            return BlockFailure(entry, Height(sp, f));
                         }
                     }
                     break;
@@ -483,9 +493,9 @@ internal sealed partial class EvmInterpreter
                     {
                         long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || !BlockFits(entry, Height(sp, f)))
                         {
-                            return BlockFailure(entry, (int)(sp - f.StackBase));
+                            return BlockFailure(entry, Height(sp, f));
                         }
                     }
                     break;
@@ -634,6 +644,75 @@ internal sealed partial class EvmInterpreter
                     break;
                 }
 
+                case FusedCode.Push2Jump:
+                case FusedCode.Push1Jump:
+                {
+                    // Only in the untraced code (FusedCode): the target was checked when the code was analysed.
+                    nint to = op == FusedCode.Push2Jump ? (ip[0] << 8) | ip[1] : ip[0];
+                    ip = f.CodeStart + to + 1;
+                    long entry = f.Blocks[to];
+                    gas -= entry & BlockCosts.GasMask;
+                    if (gas < 0 || !BlockFits(entry, Height(sp, f)))
+                    {
+                        return BlockFailure(entry, Height(sp, f));
+                    }
+
+                    break;
+                }
+
+                case FusedCode.Push2JumpI:
+                case FusedCode.Push1JumpI:
+                {
+                    sp--;
+                    nint to;
+                    if (!sp->IsZero)
+                    {
+                        to = op == FusedCode.Push2JumpI ? (ip[0] << 8) | ip[1] : ip[0];
+                        ip = f.CodeStart + to + 1;
+                    }
+                    else
+                    {
+                        // Past the data and the JUMPI byte.
+                        ip += op == FusedCode.Push2JumpI ? 3 : 2;
+                        to = (nint)(ip - f.CodeStart);
+                    }
+
+                    long entry = f.Blocks[to];
+                    gas -= entry & BlockCosts.GasMask;
+                    if (gas < 0 || !BlockFits(entry, Height(sp, f)))
+                    {
+                        return BlockFailure(entry, Height(sp, f));
+                    }
+
+                    break;
+                }
+
+                case FusedCode.IsZeroPush2JumpI:
+                {
+                    sp--;
+                    nint to;
+                    if (sp->IsZero)
+                    {
+                        to = (ip[1] << 8) | ip[2];
+                        ip = f.CodeStart + to + 1;
+                    }
+                    else
+                    {
+                        // Past the PUSH2, its data and the JUMPI byte.
+                        ip += 4;
+                        to = (nint)(ip - f.CodeStart);
+                    }
+
+                    long entry = f.Blocks[to];
+                    gas -= entry & BlockCosts.GasMask;
+                    if (gas < 0 || !BlockFits(entry, Height(sp, f)))
+                    {
+                        return BlockFailure(entry, Height(sp, f));
+                    }
+
+                    break;
+                }
+
                 case 0xF0:
                 case 0xF5:
                 {
@@ -652,9 +731,9 @@ internal sealed partial class EvmInterpreter
                     {
                         long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || !BlockFits(entry, Height(sp, f)))
                         {
-                            return BlockFailure(entry, (int)(sp - f.StackBase));
+                            return BlockFailure(entry, Height(sp, f));
                         }
                     }
                     break;
@@ -679,9 +758,9 @@ internal sealed partial class EvmInterpreter
                     {
                         long entry = f.Blocks[ip - f.CodeStart];
                         gas -= entry & BlockCosts.GasMask;
-                        if (gas < 0 || (int)(sp - f.StackBase) < BlockCosts.Need(entry) || (int)(sp - f.StackBase) + BlockCosts.Growth(entry) > StackLimit)
+                        if (gas < 0 || !BlockFits(entry, Height(sp, f)))
                         {
-                            return BlockFailure(entry, (int)(sp - f.StackBase));
+                            return BlockFailure(entry, Height(sp, f));
                         }
                     }
                     break;
@@ -714,17 +793,21 @@ internal sealed partial class EvmInterpreter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void SwapWords(ulong* x, ulong* y)
     {
-        ulong x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-        ulong y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
-        x[0] = y0;
-        x[1] = y1;
-        x[2] = y2;
-        x[3] = y3;
-        y[0] = x0;
-        y[1] = x1;
-        y[2] = x2;
-        y[3] = x3;
+        // Pair by pair: eight values live at once would not fit in the free scratch registers.
+        (x[0], y[0]) = (y[0], x[0]);
+        (x[1], y[1]) = (y[1], x[1]);
+        (x[2], y[2]) = (y[2], x[2]);
+        (x[3], y[3]) = (y[3], x[3]);
     }
+
+    /// <summary>The stack height: items between the base and the next free slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int Height(UInt256* sp, EvmFrame f) => (int)((ulong)((byte*)sp - (byte*)f.StackBase) >> 5);
+
+    /// <summary>True if a block whose packed entry is <paramref name="entry"/> can run at stack height <paramref name="height"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool BlockFits(long entry, int height) =>
+        height >= BlockCosts.Need(entry) && height + BlockCosts.Growth(entry) <= StackLimit;
 
     /// <summary>Why a block could not be entered: the stack check first, as opcode-by-opcode metering would find it.</summary>
     private static EvmStatus BlockFailure(long entry, int sp) =>

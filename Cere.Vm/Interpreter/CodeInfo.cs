@@ -19,7 +19,7 @@ internal sealed class CodeInfo
     // Zero bytes after the code: a PUSH32 at the last byte reads 32 bytes past the end, then one more opcode (STOP).
     private const int BackPadding = 33;
 
-    // Deployed-code analyses kept, counted in bytes of bitmaps and block tables (about 9 bytes per code byte).
+    // Deployed-code analyses kept, counted in bytes of bitmaps and block tables (about 10 bytes per code byte).
     private const long MaxCachedBytes = 256L * 1024 * 1024;
 
     private static readonly ConcurrentDictionary<Hash256, CodeInfo> Cache = new();
@@ -32,6 +32,8 @@ internal sealed class CodeInfo
         code.CopyTo(Padded.AsSpan(FrontPadding));
         JumpMap = JumpDestinations.Analyse(code);
         Blocks = BlockCosts.Analyse(code);
+        Fused = (byte[])Padded.Clone();
+        FusedCode.Rewrite(Fused.AsSpan(FrontPadding, code.Length), JumpMap);
     }
 
     /// <summary>The code as given (CODECOPY, CODESIZE).</summary>
@@ -39,6 +41,9 @@ internal sealed class CodeInfo
 
     /// <summary>The code with <see cref="FrontPadding"/> zero bytes before and 33 after.</summary>
     public byte[] Padded { get; }
+
+    /// <summary>The padded code with jump pairs fused, for the untraced loop (<see cref="FusedCode"/>).</summary>
+    public byte[] Fused { get; }
 
     /// <summary>The JUMPDEST bitmap (<see cref="JumpDestinations"/>).</summary>
     public byte[] JumpMap { get; }
@@ -66,7 +71,7 @@ internal sealed class CodeInfo
         }
 
         info = new CodeInfo(code);
-        long size = info.Padded.Length + info.JumpMap.Length + (info.Blocks.Length * 8L);
+        long size = (2L * info.Padded.Length) + info.JumpMap.Length + (info.Blocks.Length * 8L);
         if (Interlocked.Read(ref _cachedBytes) + size <= MaxCachedBytes && Cache.TryAdd(codeHash, info))
         {
             Interlocked.Add(ref _cachedBytes, size);
