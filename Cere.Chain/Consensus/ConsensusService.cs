@@ -18,6 +18,9 @@ namespace Cere.Chain.Consensus;
 /// Runs this validator's Tendermint machine against the chain: one loop owns the round state and takes peer messages,
 /// timer events and block results in order; it builds proposals from the pool, re-executes peers' proposals before
 /// voting, and on a decision writes the certificate and commits block, receipts and state, then starts the next height.
+/// Without a signer it is an observer (a full node, like CometBFT's non-validator nodes): it takes proposals, votes and
+/// certificates from peers, executes and commits what 2/3+ of the stake precommitted, and never proposes, votes, signs or
+/// sends a consensus message.
 /// </summary>
 /// <remarks>
 /// Network I/O is the host's: subscribe to <see cref="Broadcast"/> (own signed messages, already durable in the WAL),
@@ -49,18 +52,21 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
     private long _droppedPeerMessages;
 
     /// <summary>
-    /// A service for the validator signing with <paramref name="signer"/>; nothing runs until <see cref="Start"/>. With a
-    /// <paramref name="guard"/>, a newly signed message leaves only once the guard has durably recorded its position.
+    /// A service for the validator signing with <paramref name="signer"/>, or an observer when <paramref name="signer"/> is
+    /// null (then <paramref name="wal"/> and <paramref name="guard"/> may be null: it signs nothing); nothing runs until
+    /// <see cref="Start"/>. With a <paramref name="guard"/>, a newly signed message leaves only once the guard has durably
+    /// recorded its position.
     /// </summary>
+    /// <exception cref="ArgumentException">A <paramref name="signer"/> without a <paramref name="wal"/>.</exception>
     public ConsensusService(
         Blockchain chain,
         TransactionPool pool,
         ProposalExecutor executor,
         ValidatorSchedule schedule,
         CertificateStore certificates,
-        IConsensusSigner signer,
+        IConsensusSigner? signer,
         ISignatureVerifier verifier,
-        ConsensusWal wal,
+        ConsensusWal? wal,
         TimeoutSchedule timeouts,
         TimeProvider? time = null,
         Action<string>? log = null,
@@ -71,16 +77,15 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(certificates);
-        ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(verifier);
-        ArgumentNullException.ThrowIfNull(wal);
         ArgumentNullException.ThrowIfNull(timeouts);
         _chain = chain;
         _pool = pool;
         _executor = executor;
         _schedule = schedule;
         _certificates = certificates;
-        _coinbase = signer.Address;
+        _coinbase = signer?.Address ?? Address.Zero; // an observer is never asked to build, so never names a beneficiary
+        IsObserver = signer is null;
         _time = time ?? TimeProvider.System;
         _log = log ?? (_ => { });
         _guard = guard;
@@ -102,6 +107,9 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
 
     /// <summary>A validator double-signed.</summary>
     public event Action<DuplicateVoteEvidence>? EvidenceFound;
+
+    /// <summary>True when this service follows without a signer: it never proposes, votes or sends a consensus message.</summary>
+    public bool IsObserver { get; }
 
     /// <summary>The height consensus is working on (0 before the first one starts).</summary>
     public ulong Height => (ulong)Interlocked.Read(ref _height);
@@ -164,7 +172,9 @@ public sealed class ConsensusService : IConsensusOutbox, IAsyncDisposable
                 }
 
                 break;
-            case BroadcastEffect b:
+            case BroadcastEffect b when !IsObserver:
+                // An observer's machine re-sends the proposal it holds; peers have it from its author, and an observer
+                // publishes nothing on the consensus topic.
                 Broadcast?.Invoke(b.Message);
                 break;
             case ScheduleTimeoutEffect t:

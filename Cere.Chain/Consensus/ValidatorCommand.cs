@@ -12,18 +12,21 @@ namespace Cere.Chain.Consensus;
 
 /// <summary>
 /// <c>cere-node --validator --chainspec F --genesis F --keystore F --password-file F [--datadir D] [--p2p.port N]
-/// [--bootnodes A,B]</c>: runs a validator until Ctrl+C. Added to the root command beside <c>--dev</c>.
+/// [--bootnodes A,B]</c>: runs a validator until Ctrl+C; <c>--full</c> with the same options minus the keystore and
+/// password file runs a full node (follows the chain, serves JSON-RPC, never signs). Added to the root command beside
+/// <c>--dev</c>.
 /// </summary>
 public static class ValidatorCommand
 {
     /// <summary>The libp2p identity file in the data directory (a protobuf-encoded private key), created at first start so the peer id stays.</summary>
     public const string P2pKeyFileName = "p2p.key";
 
-    /// <summary>Adds the validator options to <paramref name="root"/> and runs a validator when <c>--validator</c> is given; anything else goes to the root's own action.</summary>
+    /// <summary>Adds the validator options to <paramref name="root"/> and runs a validator when <c>--validator</c> is given, a full node when <c>--full</c> is; anything else goes to the root's own action.</summary>
     public static void AddTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
         Option<bool> validator = new("--validator") { Description = "Run a validator of the chain given by --chainspec and --genesis, signing with --keystore" };
+        Option<bool> full = new("--full") { Description = "Run a full node of the chain given by --chainspec and --genesis: follows the validators, serves JSON-RPC, never signs" };
         Option<FileInfo?> chainspec = new("--chainspec") { Description = "Chain-spec file (chain id, consensus timeouts, bootnodes)" };
         Option<FileInfo?> genesis = new("--genesis") { Description = "Genesis file (allocations and the cere.validators set)" };
         Option<FileInfo?> keystore = new("--keystore") { Description = "The validator key: a Web3 Secret Storage (v3) keystore file" };
@@ -32,7 +35,7 @@ public static class ValidatorCommand
         Option<string> p2pAddr = new("--p2p.addr") { Description = "Address libp2p listens on", DefaultValueFactory = _ => "0.0.0.0" };
         Option<string[]> bootnodes = new("--bootnodes") { Description = "Peers to dial, /ip4/…/tcp/…/p2p/<peer id> (comma-separated or repeated)", AllowMultipleArgumentsPerToken = true };
         Option<bool> noDiscovery = new("--p2p.no-discovery") { Description = "Dial only the --bootnodes at their given addresses, never addresses peers advertise (fixed topologies, as geth's --nodiscover)" };
-        foreach (Option o in new Option[] { validator, chainspec, genesis, keystore, passwordFile, p2pPort, p2pAddr, bootnodes, noDiscovery })
+        foreach (Option o in new Option[] { validator, full, chainspec, genesis, keystore, passwordFile, p2pPort, p2pAddr, bootnodes, noDiscovery })
         {
             root.Options.Add(o);
         }
@@ -43,7 +46,9 @@ public static class ValidatorCommand
         CommandLineAction? previous = root.Action;
         root.SetAction(async (parse, ct) =>
         {
-            if (!parse.GetValue(validator))
+            bool isValidator = parse.GetValue(validator);
+            bool isFull = parse.GetValue(full);
+            if (!isValidator && !isFull)
             {
                 return previous switch
                 {
@@ -56,12 +61,28 @@ public static class ValidatorCommand
             ValidatorNodeOptions options;
             try
             {
-                FileInfo spec = parse.GetValue(chainspec) ?? throw new InvalidDataException("--validator needs --chainspec");
-                FileInfo gen = parse.GetValue(genesis) ?? throw new InvalidDataException("--validator needs --genesis");
-                FileInfo key = parse.GetValue(keystore) ?? throw new InvalidDataException("--validator needs --keystore");
-                FileInfo pass = parse.GetValue(passwordFile) ?? throw new InvalidDataException("--validator needs --password-file");
+                if (isValidator && isFull)
+                {
+                    throw new InvalidDataException("--validator and --full exclude each other: a node either signs or follows");
+                }
+
+                string mode = isValidator ? "--validator" : "--full";
+                FileInfo spec = parse.GetValue(chainspec) ?? throw new InvalidDataException($"{mode} needs --chainspec");
+                FileInfo gen = parse.GetValue(genesis) ?? throw new InvalidDataException($"{mode} needs --genesis");
+                FileInfo? key = parse.GetValue(keystore);
+                FileInfo? pass = parse.GetValue(passwordFile);
+                if (isValidator)
+                {
+                    _ = key ?? throw new InvalidDataException("--validator needs --keystore");
+                    _ = pass ?? throw new InvalidDataException("--validator needs --password-file");
+                }
+                else if (key is not null || pass is not null)
+                {
+                    throw new InvalidDataException("--full takes no --keystore or --password-file: a full node signs nothing");
+                }
+
                 string dir = (datadir is null ? null : parse.GetValue(datadir))
-                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cere", "validator");
+                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cere", isValidator ? "validator" : "full");
                 int port = parse.GetValue(p2pPort);
                 if (port is < 0 or > 65535)
                 {
@@ -90,7 +111,7 @@ public static class ValidatorCommand
                     }
                 }
 
-                PrivateKey signing = KeystoreFile.Read(key.FullName, KeystoreFile.ReadPassword(pass.FullName));
+                PrivateKey? signing = key is null ? null : KeystoreFile.Read(key.FullName, KeystoreFile.ReadPassword(pass!.FullName));
                 Directory.CreateDirectory(dir);
                 options = new ValidatorNodeOptions
                 {
@@ -117,7 +138,7 @@ public static class ValidatorCommand
         });
     }
 
-    /// <summary>Runs a validator until <paramref name="ct"/> is cancelled; returns the exit code.</summary>
+    /// <summary>Runs a validator (or a full node, without a validator key) until <paramref name="ct"/> is cancelled; returns the exit code.</summary>
     public static async Task<int> RunAsync(ValidatorNodeOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -128,7 +149,7 @@ public static class ValidatorCommand
         }
         catch (Exception e) when (e is InvalidDataException or IOException or DoubleSignGuardException or ArgumentException)
         {
-            await Console.Error.WriteLineAsync($"cannot start the validator: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"cannot start the {(options.IsValidator ? "validator" : "full node")}: {e.Message}").ConfigureAwait(false);
             return 1;
         }
 
@@ -138,7 +159,9 @@ public static class ValidatorCommand
         using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         await using (node.ConfigureAwait(false))
         {
-            Console.WriteLine($"validator {options.ValidatorKey.Address} peer {node.ListenAddress}" + (node.RpcUrl is { } url ? $" rpc {url}" : string.Empty));
+            // scripts/localnet reads the peer address from this line (" peer /ip4/…/p2p/…").
+            string role = options.ValidatorKey is { } k ? $"validator {k.Address}" : "full node";
+            Console.WriteLine($"{role} peer {node.ListenAddress}" + (node.RpcUrl is { } url ? $" rpc {url}" : string.Empty));
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -21,14 +21,15 @@ namespace Cere.Chain.Consensus;
 
 /// <summary>
 /// A validator: its chain and pool on its own database, a libp2p host with gossipsub and the block-sync protocol, and
-/// the consensus loop that proposes, votes and commits, wired together. <see cref="StartAsync"/> opens and starts it;
-/// disposing stops it and closes the database.
+/// the consensus loop that proposes, votes and commits, wired together. Without a validator key it is a full node: the
+/// same wiring with consensus as an observer (<see cref="ConsensusService.IsObserver"/>), no WAL and no double-sign
+/// guard. <see cref="StartAsync"/> opens and starts it; disposing stops it and closes the database.
 /// </summary>
 public sealed class ValidatorNode : IAsyncDisposable
 {
     private readonly IKeyValueStore _db;
-    private readonly FileWalStorage _walStorage;
-    private readonly DoubleSignGuard _guard;
+    private readonly FileWalStorage? _walStorage;
+    private readonly DoubleSignGuard? _guard;
     private readonly RpcServer? _rpc;
     private readonly GossipsubService _gossipsub;
     private readonly ConnectionManager _connections;
@@ -41,7 +42,7 @@ public sealed class ValidatorNode : IAsyncDisposable
     private static bool t_addingFromGossip;
 
     private ValidatorNode(
-        IKeyValueStore db, FileWalStorage walStorage, DoubleSignGuard guard, RpcServer? rpc, Blockchain chain, TransactionPool pool, Host host, GossipsubService gossipsub,
+        IKeyValueStore db, FileWalStorage? walStorage, DoubleSignGuard? guard, RpcServer? rpc, Blockchain chain, TransactionPool pool, Host host, GossipsubService gossipsub,
         ConnectionManager connections, ChainGossip gossip, BlockSynchronizer sync, ConsensusService consensus, Multiaddr address, Action<string> log)
     {
         _db = db;
@@ -71,6 +72,9 @@ public sealed class ValidatorNode : IAsyncDisposable
 
     /// <summary>The consensus loop.</summary>
     public ConsensusService Consensus { get; }
+
+    /// <summary>True for a validator, false for a full node (no validator key).</summary>
+    public bool IsValidator => !Consensus.IsObserver;
 
     /// <summary>How long a peer that sent invalid blocks or certificates during sync stays banned.</summary>
     public static readonly TimeSpan SyncBanDuration = TimeSpan.FromMinutes(10);
@@ -107,23 +111,30 @@ public sealed class ValidatorNode : IAsyncDisposable
         RpcServer? rpc = null;
         try
         {
-            guard = DoubleSignGuard.Open(options.DataDir);
             Blockchain chain = Blockchain.Open(db, options.Genesis, options.Spec);
             ulong chainId = options.Spec.ChainId;
             TransactionPool pool = new(chainId);
             ValidatorSchedule schedule = new(options.Genesis);
             CachingSignatureVerifier verifier = new(Secp256k1SignatureVerifier.Instance);
             CertificateStore certificates = new(db);
-            walStorage = new FileWalStorage(Path.Combine(options.DataDir, "consensus.wal"));
+            Secp256k1ConsensusSigner? signer = null;
+            ConsensusWal? wal = null;
+            if (options.ValidatorKey is { } key)
+            {
+                guard = DoubleSignGuard.Open(options.DataDir);
+                walStorage = new FileWalStorage(Path.Combine(options.DataDir, "consensus.wal"));
+                signer = new Secp256k1ConsensusSigner(key);
+                wal = new ConsensusWal(walStorage);
+            }
+
             ConsensusService consensus = new(
-                chain, pool, new ProposalExecutor(chain, new EvmExecutor()), schedule, certificates,
-                new Secp256k1ConsensusSigner(options.ValidatorKey), verifier, new ConsensusWal(walStorage),
+                chain, pool, new ProposalExecutor(chain, new EvmExecutor()), schedule, certificates, signer, verifier, wal,
                 options.Timeouts ?? ValidatorNodeOptions.TimeoutsOf(options.Spec), log: log, guard: guard);
 
             host = new Host(new HostOptions
             {
                 Identity = options.P2pKey ?? P2P.Crypto.PeerPrivateKey.Generate(),
-                AgentVersion = "cere-node/validator",
+                AgentVersion = options.IsValidator ? "cere-node/validator" : "cere-node/full",
                 Log = log,
             });
             Multiaddr bound = await host.ListenAsync(options.ListenAddress, ct).ConfigureAwait(false);
@@ -164,7 +175,8 @@ public sealed class ValidatorNode : IAsyncDisposable
 
             ValidatorNode node = new(db, walStorage, guard, rpc, chain, pool, host, gossipsub, connections, gossip, sync, consensus, address, log);
             node.Wire(protocol);
-            log($"validator {options.ValidatorKey.Address} chain {chainId} head {chain.Head.Number} {chain.Head.Hash} listening on {address}");
+            string role = options.ValidatorKey is { } k ? $"validator {k.Address}" : "full node";
+            log($"{role} chain {chainId} head {chain.Head.Number} {chain.Head.Hash} listening on {address}");
             return node;
         }
         catch
@@ -214,8 +226,8 @@ public sealed class ValidatorNode : IAsyncDisposable
         await _connections.DisposeAsync().ConfigureAwait(false);
         await _gossipsub.DisposeAsync().ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
-        _walStorage.Dispose();
-        _guard.Dispose();
+        _walStorage?.Dispose();
+        _guard?.Dispose();
         _db.Dispose();
     }
 

@@ -8,7 +8,7 @@ using Cere.Storage.Db;
 
 namespace Cere.Chain.Consensus;
 
-/// <summary>What a <see cref="ValidatorNode"/> runs on: the chain files, its keys, its directory and its network.</summary>
+/// <summary>What a <see cref="ValidatorNode"/> runs on: the chain files, its keys, its directory and its network (no validator key: a full node).</summary>
 public sealed record ValidatorNodeOptions
 {
     /// <summary>The chain's rules.</summary>
@@ -17,10 +17,16 @@ public sealed record ValidatorNodeOptions
     /// <summary>The genesis (its <c>cere.validators</c> are the validator set).</summary>
     public required Genesis Genesis { get; init; }
 
-    /// <summary>The validator's signing key (its address must be in the genesis set to vote).</summary>
-    public required PrivateKey ValidatorKey { get; init; }
+    /// <summary>
+    /// The validator's signing key (its address must be in the genesis set to vote), or null for a full node: it follows
+    /// the chain and serves JSON-RPC, but never proposes, votes or signs, and keeps no WAL or double-sign guard.
+    /// </summary>
+    public PrivateKey? ValidatorKey { get; init; }
 
-    /// <summary>The data directory: the RocksDB database (<c>chaindata/</c>), the consensus WAL (<c>consensus.wal</c>) and the double-sign guard.</summary>
+    /// <summary>True when <see cref="ValidatorKey"/> is set.</summary>
+    public bool IsValidator => ValidatorKey is not null;
+
+    /// <summary>The data directory: the RocksDB database (<c>chaindata/</c>) and, for a validator, the consensus WAL (<c>consensus.wal</c>) and the double-sign guard.</summary>
     public required string DataDir { get; init; }
 
     /// <summary>A database to use instead of opening <c>chaindata/</c> in <see cref="DataDir"/> (the node disposes it).</summary>

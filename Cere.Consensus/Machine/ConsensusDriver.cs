@@ -8,7 +8,8 @@ namespace Cere.Consensus.Machine;
 /// <summary>
 /// Runs a <see cref="TendermintMachine"/> with its WAL: each signed message is appended and flushed before it is emitted,
 /// each decision is preceded by an end-of-height marker, and a restart replays the WAL into the machine so it never signs
-/// a vote that conflicts with one it signed before the crash.
+/// a vote that conflicts with one it signed before the crash. An observer machine (no signer) runs without a WAL: it signs
+/// nothing, so there is nothing to make durable or to replay.
 /// </summary>
 /// <remarks>
 /// Contract with the host: persist a decided block (with its certificate) before calling <see cref="StartHeight"/> for the
@@ -16,16 +17,24 @@ namespace Cere.Consensus.Machine;
 /// </remarks>
 public sealed class ConsensusDriver
 {
-    private readonly ConsensusWal _wal;
+    private readonly ConsensusWal? _wal;
     private readonly IConsensusOutbox _outbox;
     private readonly List<ConsensusEffect> _effects = [];
 
-    /// <summary>A driver over <paramref name="machine"/>, logging to <paramref name="wal"/>, emitting into <paramref name="outbox"/>.</summary>
-    public ConsensusDriver(TendermintMachine machine, ConsensusWal wal, IConsensusOutbox outbox)
+    /// <summary>
+    /// A driver over <paramref name="machine"/>, logging to <paramref name="wal"/>, emitting into <paramref name="outbox"/>.
+    /// <paramref name="wal"/> may be null only for an observer machine (<see cref="TendermintMachine.IsObserver"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A machine that signs has no WAL (a crash could make it sign twice).</exception>
+    public ConsensusDriver(TendermintMachine machine, ConsensusWal? wal, IConsensusOutbox outbox)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        ArgumentNullException.ThrowIfNull(wal);
         ArgumentNullException.ThrowIfNull(outbox);
+        if (wal is null && !machine.IsObserver)
+        {
+            throw new ArgumentException("a machine that signs needs a WAL: without one a restart could sign a conflicting vote", nameof(wal));
+        }
+
         Machine = machine;
         _wal = wal;
         _outbox = outbox;
@@ -40,19 +49,21 @@ public sealed class ConsensusDriver
     /// <summary>Starts a height, restoring own messages of that height from the WAL (after a restart) or clearing it.</summary>
     public void StartHeight(ulong height, ValidatorSet validators)
     {
-        WalReplay replay = _wal.Replay();
         List<ConsensusMessage> own = [];
-        foreach (ConsensusMessage m in replay.Messages)
+        if (_wal is not null)
         {
-            if (m.Height == height)
+            foreach (ConsensusMessage m in _wal.Replay().Messages)
             {
-                own.Add(m);
+                if (m.Height == height)
+                {
+                    own.Add(m);
+                }
             }
-        }
 
-        if (own.Count == 0)
-        {
-            _wal.Reset();
+            if (own.Count == 0)
+            {
+                _wal.Reset();
+            }
         }
 
         ReplayedMessages = own.Count;
@@ -102,10 +113,10 @@ public sealed class ConsensusDriver
             switch (e)
             {
                 case SignedMessageEffect s:
-                    _wal.AppendMessage(s.Message); // durable before it can leave: a crash after this line replays it
+                    _wal!.AppendMessage(s.Message); // durable before it can leave: a crash after this line replays it (an observer signs nothing)
                     break;
                 case DecideEffect d:
-                    _wal.AppendEndHeight(d.Height);
+                    _wal?.AppendEndHeight(d.Height);
                     break;
             }
 

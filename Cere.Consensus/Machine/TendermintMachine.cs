@@ -63,6 +63,9 @@ public sealed partial class TendermintMachine
     /// <summary>The chain id.</summary>
     public ulong ChainId => _chainId;
 
+    /// <summary>True for a machine without a signer: it follows the rounds and decides, but never proposes, votes or signs.</summary>
+    public bool IsObserver => _signer is null;
+
     /// <summary>The current height (0 before the first <see cref="StartHeight"/>).</summary>
     public ulong Height { get; private set; }
 

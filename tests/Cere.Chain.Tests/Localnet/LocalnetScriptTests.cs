@@ -1,26 +1,24 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Cere.Core;
 using Cere.Core.Crypto;
 using Cere.Core.Transactions;
-using Cere.Tests.Shared;
+using static Cere.Chain.Tests.Localnet.LocalnetClient;
 
 namespace Cere.Chain.Tests.Localnet;
 
 /// <summary>
-/// <c>scripts/localnet</c> end to end with the real binary: four validators come up and agree on blocks carrying our
-/// transfers; one is killed with SIGKILL, the other three keep finalising; restarted with <c>localnet start</c>, it
-/// catches up to the same blocks (hash and state root) and the same balances; <c>localnet down</c> stops everything.
+/// <c>scripts/localnet</c> end to end with the real binary: four validators and a full node come up and agree on blocks
+/// carrying our transfers; one validator is killed with SIGKILL, the other nodes keep finalising; restarted with
+/// <c>localnet start</c>, it catches up to the same blocks (hash and state root) and the same balances; <c>localnet
+/// down</c> stops everything.
 /// </summary>
 /// <remarks>About 70 s on two cores with a load average near 40; its own timeouts allow far more.</remarks>
 [NonParallelizable]
 public class LocalnetScriptTests
 {
-    private const ulong LocalChainId = 4243; // chainspec/local.json
     private static readonly Address Recipient = Address.Parse("0x000000000000000000000000000000000000c0de");
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private string _dir = null!;
 
     [SetUp]
@@ -56,7 +54,7 @@ public class LocalnetScriptTests
         (int upCode, string upOutput) = await RunScriptAsync(TimeSpan.FromSeconds(300), "up", _dir);
         Assert.That(upCode, Is.Zero, upOutput + Logs());
         string[] urls = Urls(upOutput);
-        Assert.That(urls, Has.Length.EqualTo(4), upOutput);
+        Assert.That(urls, Has.Length.EqualTo(Nodes), upOutput);
         Assert.That(urls, Is.Unique);
 
         // Transfers from four funded test accounts, each sent to a different validator (they gossip to the proposer).
@@ -88,7 +86,7 @@ public class LocalnetScriptTests
             await kill.WaitForExitAsync();
         }
 
-        string[] survivors = urls[..victim];
+        string[] survivors = [.. urls[..victim], .. urls[(victim + 1)..]];
         List<string> duringOutage = [];
         for (int a = 0; a < 3; a++)
         {
@@ -116,7 +114,7 @@ public class LocalnetScriptTests
     private static async Task<string> SendTransferAsync(string url, int account, ulong nonce)
     {
         PrivateKey key = DevChainFixture.Keys[account];
-        Transaction tx = DevChainFixture.Transfer1559(key, Recipient, nonce, new UInt256(1000), tipGwei: 1, maxFeeGwei: 3, chainId: LocalChainId);
+        Transaction tx = DevChainFixture.Transfer1559(key, Recipient, nonce, new UInt256(1000), tipGwei: 1, maxFeeGwei: 3, chainId: ChainId);
         JsonNode result = await CallAsync(url, "eth_sendRawTransaction", "0x" + Convert.ToHexStringLower(TransactionEncoder.Encode(tx)));
         return result.GetValue<string>();
     }
@@ -182,88 +180,8 @@ public class LocalnetScriptTests
         }
     }
 
-    private static async Task<ulong> HeadAsync(string url) => ParseQuantity((await CallAsync(url, "eth_blockNumber")).GetValue<string>());
-
-    private static async Task<JsonNode> BlockAsync(string url, ulong number) =>
-        await TryCallAsync(url, "eth_getBlockByNumber", "0x" + number.ToString("x", CultureInfo.InvariantCulture), false)
-        ?? throw new AssertionException($"{url} has no block {number} though its head is at or above it");
-
     private static async Task<string> BalanceAsync(string url) =>
         (await CallAsync(url, "eth_getBalance", Recipient.ToString(), "latest")).GetValue<string>();
 
-    /// <summary>The URL lines of the script's output (anything else, such as a build warning, is not a URL).</summary>
-    private static string[] Urls(string output)
-    {
-        List<string> urls = [];
-        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (line.StartsWith("http://", StringComparison.Ordinal))
-            {
-                urls.Add(line);
-            }
-        }
-
-        return [.. urls];
-    }
-
-    private static ulong ParseQuantity(string hex) => ulong.Parse(hex.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-
-    private static async Task<JsonNode> CallAsync(string url, string method, params object[] parameters) =>
-        await TryCallAsync(url, method, parameters) ?? throw new AssertionException($"{method} at {url} returned null");
-
-    private static async Task<JsonNode?> TryCallAsync(string url, string method, params object[] parameters)
-    {
-        using HttpResponseMessage response = await Http.PostAsJsonAsync(url, new { jsonrpc = "2.0", id = 1, method, @params = parameters });
-        JsonNode body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        if (body["error"] is JsonNode error)
-        {
-            Assert.Fail($"{method} at {url}: {error.ToJsonString()}");
-        }
-
-        return body["result"];
-    }
-
-    private string Logs()
-    {
-        List<string> parts = [];
-        foreach (string log in Directory.EnumerateFiles(_dir, "node.log", SearchOption.AllDirectories))
-        {
-            string[] lines = File.ReadAllLines(log);
-            parts.Add($"\n--- {log} (last lines)\n" + string.Join('\n', lines[Math.Max(0, lines.Length - 15)..]));
-        }
-
-        return string.Concat(parts);
-    }
-
-    /// <summary>Runs <c>scripts/localnet</c> with the node this test project built (no second build); returns its exit code and stdout + stderr.</summary>
-    private static async Task<(int Code, string Output)> RunScriptAsync(TimeSpan timeout, params string[] args)
-    {
-        ProcessStartInfo start = new(VectorFiles.RepositoryFile("scripts", "localnet"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["LOCALNET_NODE_DLL"] = typeof(Program).Assembly.Location;
-        using Process p = Process.Start(start) ?? throw new InvalidOperationException("cannot start scripts/localnet");
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        using CancellationTokenSource cts = new(timeout);
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: false);
-            Assert.Fail($"scripts/localnet {string.Join(' ', args)} did not finish in {timeout}");
-        }
-
-        return (p.ExitCode, await stdout + await stderr);
-    }
+    private string Logs() => NodeLogs(_dir);
 }
