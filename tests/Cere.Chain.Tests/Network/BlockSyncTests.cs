@@ -118,6 +118,53 @@ public class BlockSyncTests
         }
     }
 
+    [Test]
+    public async Task RangesAreFetchedFromSeveralPeersInParallelAndImportedInOrder()
+    {
+        CertifiedChainBuilder source = Small.Value;
+        await using SyncingPeer node = await SyncingPeer.StartAsync();
+        int[] served = new int[3];
+        OverlapProbe probe = new(TimeSpan.FromMilliseconds(300));
+        List<ServingPeer> peers = [];
+        try
+        {
+            for (int i = 0; i < served.Length; i++)
+            {
+                int me = i;
+                peers.Add(await ServingPeer.ForgingAsync(
+                    source,
+                    (start, count) =>
+                    {
+                        // Honest answers, counted per peer (the probe holds each a moment, so overlapping requests show).
+                        Interlocked.Increment(ref served[me]);
+                        return ServingPeer.Frame(start, count, source.Chain.Head.Number, h => ConsensusCodec.Encode(source.CommitAt(h)));
+                    },
+                    probe: probe));
+                await node.ConnectAsync(peers[i].Host);
+            }
+
+            node.Sync.Trigger();
+            Assert.That(await ValidatorNetworkFixture.EventuallyAsync(() => node.Chain.Head.Number == source.Chain.Head.Number, Patience), Is.True, "synced");
+            AssertSameHead(node.Chain, source.Chain);
+            Assert.That(served.Count(n => n > 0), Is.GreaterThanOrEqualTo(2), $"ranges came from several peers ({string.Join(", ", served)})");
+            Assert.That(probe.MaxConcurrent, Is.GreaterThanOrEqualTo(2), "range requests to different peers overlapped");
+            Assert.That(node.Rejections, Is.Empty);
+            Assert.That(node.Log.Any(l => l.StartsWith("sync: height=", StringComparison.Ordinal) || l.StartsWith("sync: done at", StringComparison.Ordinal)), Is.True);
+        }
+        catch
+        {
+            Dump(node.Log);
+            throw;
+        }
+        finally
+        {
+            foreach (ServingPeer p in peers)
+            {
+                await p.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>
     /// Builds <paramref name="blocks"/> certified blocks, serves them from a validator on that database, starts a second
     /// validator at genesis and waits until it holds the same head; returns the blocks per second of the sync.

@@ -101,7 +101,7 @@ internal sealed class ServingPeer : IAsyncDisposable
     /// A peer claiming <paramref name="status"/> (the source's own by default) that answers a range request with
     /// <paramref name="answer"/>'s bytes for the heights asked.
     /// </summary>
-    public static async Task<ServingPeer> ForgingAsync(CertifiedChainBuilder source, Func<ulong, int, byte[]> answer, ChainStatus? status = null)
+    public static async Task<ServingPeer> ForgingAsync(CertifiedChainBuilder source, Func<ulong, int, byte[]> answer, ChainStatus? status = null, OverlapProbe? probe = null)
     {
         Host host = await ListenAsync();
         ChainTopics topics = new(source.Chain.Spec.ChainId);
@@ -109,11 +109,16 @@ internal sealed class ServingPeer : IAsyncDisposable
         ChainStatus honest = new BlockSyncProtocol(requests, topics, source.Chain, source.Certificates).LocalStatus;
         byte[] statusBytes = (status ?? honest).Encode();
         requests.Register(topics.Status, (_, _, _) => Task.FromResult(Response.Ok(statusBytes)));
-        requests.Register(topics.BlocksByRange, (_, request, _) =>
+        requests.Register(topics.BlocksByRange, async (_, request, ct) =>
         {
             ulong start = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(request.Span);
             int count = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(request.Span[8..]);
-            return Task.FromResult(Response.Ok(answer(start, count)));
+            if (probe is not null)
+            {
+                await probe.HoldAsync(ct);
+            }
+
+            return Response.Ok(answer(start, count));
         }, new RequestResponseOptions { MaxRequestSize = 12 });
         return new ServingPeer(host);
     }
@@ -141,5 +146,33 @@ internal sealed class ServingPeer : IAsyncDisposable
         Host host = new(new HostOptions { AgentVersion = "cere-test/serving" });
         await host.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));
         return host;
+    }
+}
+
+/// <summary>Holds each range answer a moment and records how many were being answered at once, over several peers.</summary>
+internal sealed class OverlapProbe(TimeSpan hold)
+{
+    private int _now;
+    private int _max;
+
+    public int MaxConcurrent => Volatile.Read(ref _max);
+
+    public async Task HoldAsync(CancellationToken ct)
+    {
+        int now = Interlocked.Increment(ref _now);
+        int seen = Volatile.Read(ref _max);
+        while (now > seen && Interlocked.CompareExchange(ref _max, now, seen) != seen)
+        {
+            seen = Volatile.Read(ref _max);
+        }
+
+        try
+        {
+            await Task.Delay(hold, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _now);
+        }
     }
 }
