@@ -19,8 +19,9 @@ public sealed class ProxiedLocalnet : IAsyncDisposable
 
     private readonly PeerId[] _peerIds;
 
-    private ProxiedLocalnet(string directory, ProxyMesh mesh, PeerId[] peerIds, ChainNodeProcess[] nodes)
+    private ProxiedLocalnet(string directory, ProxyMesh mesh, PeerId[] peerIds, ChainNodeProcess[] nodes, int validators)
     {
+        Validators = validators;
         Directory = directory;
         Mesh = mesh;
         _peerIds = peerIds;
@@ -35,6 +36,12 @@ public sealed class ProxiedLocalnet : IAsyncDisposable
 
     /// <summary>Validators first (index = validator index), then full nodes.</summary>
     public IReadOnlyList<ChainNodeProcess> Nodes { get; }
+
+    /// <summary>Number of validators (nodes 0 .. Validators − 1).</summary>
+    public int Validators { get; }
+
+    /// <summary>The indexes of the full nodes (after the validators).</summary>
+    public int[] FullNodes => [.. Enumerable.Range(Validators, Nodes.Count - Validators)];
 
     /// <summary>All node indexes.</summary>
     public int[] All => [.. Enumerable.Range(0, Nodes.Count)];
@@ -113,7 +120,7 @@ public sealed class ProxiedLocalnet : IAsyncDisposable
             nodes[i] = await starts[i];
         }
 
-        return new ProxiedLocalnet(dir, mesh, ids, nodes);
+        return new ProxiedLocalnet(dir, mesh, ids, nodes, validators);
     }
 
     /// <summary>The current head of each of <paramref name="nodes"/>.</summary>

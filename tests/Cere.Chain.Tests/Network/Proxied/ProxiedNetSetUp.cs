@@ -3,9 +3,9 @@ using Cere.Chain.Tests.Network.Faults;
 namespace Cere.Chain.Tests.Network.Proxied;
 
 /// <summary>
-/// Starts one <see cref="ProxiedLocalnet"/> (the four local validators as processes, every link through a fault proxy)
-/// for all the tests of this namespace, and stops it after them: one start-up (about 30 s on a loaded 2-core machine)
-/// instead of one per fixture. Each test heals the mesh and waits for agreement before it begins.
+/// Starts one <see cref="ProxiedLocalnet"/> (the four local validators and a <c>--full</c> node as processes, every link
+/// through a fault proxy) for all the tests of this namespace, and stops it after them: one start-up (about 30 s on a
+/// loaded 2-core machine) instead of one per fixture. Each test heals the mesh and waits for agreement before it begins.
 /// </summary>
 [SetUpFixture]
 public sealed class ProxiedNetSetUp
@@ -35,7 +35,7 @@ public sealed class ProxiedNetSetUp
     [OneTimeSetUp]
     public async Task StartNet()
     {
-        s_net = await ProxiedLocalnet.StartAsync(validators: 4, fullNodes: 0, TimeSpan.FromSeconds(120));
+        s_net = await ProxiedLocalnet.StartAsync(validators: 4, fullNodes: 1, TimeSpan.FromSeconds(120));
         await s_net.WaitForAgreementAsync(s_net.All, TimeSpan.FromSeconds(120), above: 1);
     }
 

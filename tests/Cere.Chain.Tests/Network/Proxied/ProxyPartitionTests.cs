@@ -5,9 +5,9 @@ using Cere.Core;
 namespace Cere.Chain.Tests.Network.Proxied;
 
 /// <summary>
-/// Partitions of real <c>cere-node --validator</c> processes, cut at the TCP level by a fault-injecting proxy on every
-/// link (<see cref="ProxiedLocalnet"/>). 2|2: neither half has the 2/3 quorum, so no node finalises a new height
-/// while split; healed, the four resume, include what was sent meanwhile and hold one chain (no conflicting finalised
+/// Partitions of real <c>cere-node --validator</c> processes (and a <c>--full</c> node on the first side), cut at the
+/// TCP level by a fault-injecting proxy on every link (<see cref="ProxiedLocalnet"/>). 2|2: neither half has the 2/3 quorum, so no node finalises a new height
+/// while split; healed, all resume, include what was sent meanwhile and hold one chain (no conflicting finalised
 /// block at any height). 3|1: the three keep finalising, the one stalls, and healed it catches up to the same blocks.
 /// </summary>
 [NonParallelizable]
@@ -42,7 +42,9 @@ public class ProxyPartitionTests
         List<string> before = await SendTransfersAsync([0, 1, 2, 3]);
         await WaitForReceiptsAsync(0, before, TimeSpan.FromSeconds(60));
 
-        Assert.That(Net.Mesh.Partition([0, 1], [2, 3]), Is.EqualTo(8), "the eight cross links are cut");
+        // Full nodes (if the net has any) sit with validators 0 and 1: they add no voting power to either half.
+        int[] left = [0, 1, .. Net.FullNodes];
+        Assert.That(Net.Mesh.Partition(left, [2, 3]), Is.EqualTo(2 * left.Length * 2), "every cross link is cut, both ways");
         await Task.Delay(Settle);
         ulong[] atSplit = await Net.HeadsAsync(Net.All);
 
@@ -66,25 +68,26 @@ public class ProxyPartitionTests
         Stopwatch resume = Stopwatch.StartNew();
         Net.Mesh.HealAll();
         ulong agreed = await Net.WaitForAgreementAsync(Net.All, ResumeBound, above: atSplit.Max() + 1);
-        TestContext.Out.WriteLine($"2|2 split held {SplitHold.TotalSeconds} s at heads {string.Join(',', atSplit)}; all four past {atSplit.Max() + 1} {resume.Elapsed.TotalSeconds:0.0} s after healing (agreed at {agreed})");
+        TestContext.Out.WriteLine($"2|2 split held {SplitHold.TotalSeconds} s at heads {string.Join(',', atSplit)}; all {Net.Nodes.Count} nodes past {atSplit.Max() + 1} {resume.Elapsed.TotalSeconds:0.0} s after healing (agreed at {agreed})");
 
         await WaitForReceiptsAsync(3, during, ResumeBound);
         await AssertBalancesEqualAsync();
         ulong checkedUpTo = await Net.AssertSameChainAsync(Net.All);
-        TestContext.Out.WriteLine($"same block hash at every height 0..{checkedUpTo} on all four");
+        TestContext.Out.WriteLine($"same block hash at every height 0..{checkedUpTo} on all {Net.Nodes.Count} nodes");
     }
 
     [Test]
     public async Task ThreeOneSplitMajorityFinalisesMinorityCatchesUp()
     {
-        Assert.That(Net.Mesh.Partition([0, 1, 2], [3]), Is.EqualTo(6), "the six links of validator 3 are cut");
+        int[] majoritySide = [0, 1, 2, .. Net.FullNodes];
+        Assert.That(Net.Mesh.Partition(majoritySide, [3]), Is.EqualTo(2 * majoritySide.Length), "every link of validator 3 is cut, both ways");
         await Task.Delay(Settle);
         ulong isolatedAt = await Net.Nodes[3].Rpc.HeadAsync();
-        ulong majorityAt = (await Net.HeadsAsync([0, 1, 2])).Min();
+        ulong majorityAt = (await Net.HeadsAsync(majoritySide)).Min();
 
         List<string> during = await SendTransfersAsync([0, 1, 2]);
         await WaitForReceiptsAsync(1, during, ResumeBound);
-        ulong majority = await Net.WaitForAgreementAsync([0, 1, 2], ResumeBound, above: majorityAt + 3);
+        ulong majority = await Net.WaitForAgreementAsync(majoritySide, ResumeBound, above: majorityAt + 3);
         Assert.That(await Net.Nodes[3].Rpc.HeadAsync(), Is.EqualTo(isolatedAt), "the isolated validator finalises nothing alone");
         Assert.That(await Net.Nodes[3].Rpc.ReceiptStatusAsync(during[0]), Is.Null, "nor does it learn the majority's blocks while cut");
 

@@ -21,11 +21,11 @@ using Cere.Tests.Shared;
 namespace Cere.Chain.Tests.Network.Proxied;
 
 /// <summary>
-/// Bad input over the network against real <c>cere-node --validator</c> processes (four, linked through
+/// Bad input over the network against real <c>cere-node</c> processes (four validators and a full node, linked through
 /// <see cref="ProxiedLocalnet"/>): garbage at each stage of the libp2p upgrade on a raw socket, bytes flipped inside an
 /// established encrypted link between two validators, and undecodable or other-chain gossip from a connected peer. Each
 /// time the offending connection is closed (and a gossiping peer scored down and banned), the process lives, and the
-/// four go on finalising the same blocks. The in-process rules per message are in <see cref="ChainGossipValidationTests"/>.
+/// nodes go on finalising the same blocks. The in-process rules per message are in <see cref="ChainGossipValidationTests"/>.
 /// </summary>
 [NonParallelizable]
 public class WireGarbageTests
