@@ -6,6 +6,7 @@ using Cere.Chain.Consensus;
 using Cere.Chain.Network;
 using Cere.Chain.ValidatorKeys;
 using Cere.Consensus.Machine;
+using Cere.Consensus.Signing;
 using Cere.Core;
 using Cere.Core.Blocks;
 using Cere.Core.Transactions;
@@ -155,6 +156,28 @@ public class FullNodeTests
         }
     }
 
+    [Test]
+    public async Task ObserverMachineRunsWithoutAWalAndEmitsNothingSigned()
+    {
+        await using ValidatorNetworkFixture net = new();
+        Recorder outbox = new();
+        ConsensusDriver driver = new(new TendermintMachine(net.Spec.ChainId, null, Secp256k1SignatureVerifier.Instance, FastTimeouts), null, outbox);
+        driver.StartHeight(1, new ValidatorSchedule(net.Genesis).ForHeight(1));
+        driver.OnTimeout(new TimeoutEvent(TimeoutKind.Propose, 1, 0)); // a validator would prevote nil here
+        Assert.That(driver.Machine.IsObserver, Is.True);
+        Assert.That(outbox.Effects, Is.Not.Empty);
+        Assert.That(outbox.Effects, Is.All.InstanceOf<ScheduleTimeoutEffect>(), "an observer only sets timers: it signs, builds and sends nothing");
+    }
+
+    [Test]
+    public async Task SigningMachineWithoutAWalIsRefused()
+    {
+        await using ValidatorNetworkFixture net = new();
+        TendermintMachine signing = new(net.Spec.ChainId, new Secp256k1ConsensusSigner(ValidatorNetworkFixture.KeyOf(0)), Secp256k1SignatureVerifier.Instance);
+        ArgumentException? e = Assert.Throws<ArgumentException>(() => _ = new ConsensusDriver(signing, null, new Recorder()));
+        Assert.That(e!.Message, Does.Contain("needs a WAL"));
+    }
+
     private static ulong Quantity(JsonNode n) => ulong.Parse(n.GetValue<string>().AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
@@ -186,6 +209,13 @@ public class FullNodeTests
         }
 
         return body["result"];
+    }
+
+    private sealed class Recorder : IConsensusOutbox
+    {
+        public List<ConsensusEffect> Effects { get; } = [];
+
+        public void Emit(ConsensusEffect effect) => Effects.Add(effect);
     }
 
     /// <summary>A bare libp2p peer with gossipsub that counts, per author peer id, the consensus messages it receives.</summary>
