@@ -11,10 +11,13 @@ namespace Cere.Vm.StateTests;
 /// <summary>Runs one state-test entry: fresh in-memory pre-state, the transaction, then post-state root and logs hash.</summary>
 public static class StateTestRunner
 {
-    /// <summary>Runs <paramref name="c"/> on a big-stack thread and compares with the fixture's expectations.</summary>
-    public static StateTestOutcome Run(StateTestCase c) => EvmThread.Run(() => RunHere(c));
+    /// <summary>
+    /// Runs <paramref name="c"/> on a big-stack thread and compares with the fixture's expectations; with a
+    /// <paramref name="tracer"/> the traced interpreter loop runs.
+    /// </summary>
+    public static StateTestOutcome Run(StateTestCase c, ITxTracer? tracer = null) => EvmThread.Run(() => RunHere(c, tracer));
 
-    private static StateTestOutcome RunHere(StateTestCase c)
+    private static StateTestOutcome RunHere(StateTestCase c, ITxTracer? tracer)
     {
         using MemoryStore db = new();
         WorldState state = WorldState.Open(db, Hash256.EmptyTrieRoot);
@@ -42,7 +45,7 @@ public static class StateTestRunner
         try
         {
             Transaction tx = TransactionDecoder.Decode(c.TxBytes);
-            TransactionProcessor processor = new(state, c.Pre.Block);
+            TransactionProcessor processor = new(state, c.Pre.Block) { Tracer = tracer };
             logs = processor.Execute(tx).Logs;
         }
         catch (TransactionException e)
