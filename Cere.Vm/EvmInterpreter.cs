@@ -246,7 +246,11 @@ internal sealed partial class EvmInterpreter
                     sp--;
                     break;
                 case 0x1C:
-                    StackArithmetic.Shr(ref sp[-1]);
+                    if (!InlineArithmetic.ShrSmall((ulong*)(sp - 1)))
+                    {
+                        StackArithmetic.Shr(ref sp[-1]);
+                    }
+
                     sp--;
                     break;
                 case 0x1D:

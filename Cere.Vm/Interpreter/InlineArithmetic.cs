@@ -131,6 +131,30 @@ internal static unsafe class InlineArithmetic
         a[3] = ~a[3];
     }
 
+    /// <summary>
+    /// SHR by 1..63 (the shift at a, the value below, the result into b); false, with nothing changed, for any other
+    /// shift (the caller then runs the general handler).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool ShrSmall(ulong* a)
+    {
+        ulong shift = a[0];
+        if ((a[1] | a[2] | a[3]) != 0 || shift - 1 >= 63)
+        {
+            return false;
+        }
+
+        ulong* b = a - 4;
+        int k = (int)shift;
+        int back = 64 - k;
+        ulong b1 = b[1], b2 = b[2], b3 = b[3];
+        b[0] = (b[0] >> k) | (b1 << back);
+        b[1] = (b1 >> k) | (b2 << back);
+        b[2] = (b2 >> k) | (b3 << back);
+        b[3] = b3 >> k;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SetBool(ulong* to, bool value)
     {
