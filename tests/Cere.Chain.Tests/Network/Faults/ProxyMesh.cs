@@ -52,7 +52,15 @@ public sealed class ProxyMesh : IAsyncDisposable
     /// Splits the nodes into <paramref name="groups"/> (every node in exactly one): links inside a group are healed,
     /// links across groups (both directions) are cut. Returns the number of cut links.
     /// </summary>
-    public int Partition(params int[][] groups)
+    public int Partition(params int[][] groups) => Split(groups, silent: false);
+
+    /// <summary>
+    /// As <see cref="Partition"/>, but the cross links are paused (<see cref="TcpFaultProxy.Pause"/>): connections stay
+    /// open and say nothing, as when a network drops packets; links inside a group are resumed. Returns the paused count.
+    /// </summary>
+    public int PartitionSilently(params int[][] groups) => Split(groups, silent: true);
+
+    private int Split(int[][] groups, bool silent)
     {
         int[] side = new int[Count];
         Array.Fill(side, -1);
@@ -87,10 +95,19 @@ public sealed class ProxyMesh : IAsyncDisposable
                 if (side[i] == side[j])
                 {
                     _links[i, j].Heal();
+                    _links[i, j].Resume();
                 }
                 else
                 {
-                    _links[i, j].Cut();
+                    if (silent)
+                    {
+                        _links[i, j].Pause();
+                    }
+                    else
+                    {
+                        _links[i, j].Cut();
+                    }
+
                     cut++;
                 }
             }
@@ -111,12 +128,13 @@ public sealed class ProxyMesh : IAsyncDisposable
         }
     }
 
-    /// <summary>Heals every link.</summary>
+    /// <summary>Heals and resumes every link.</summary>
     public void HealAll()
     {
         foreach (TcpFaultProxy p in _links)
         {
             p?.Heal();
+            p?.Resume();
         }
     }
 

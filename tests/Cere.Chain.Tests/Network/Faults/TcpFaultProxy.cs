@@ -8,8 +8,9 @@ namespace Cere.Chain.Tests.Network.Faults;
 /// <summary>
 /// A TCP forwarder on loopback that injects faults: <see cref="Cut"/> resets every live connection and refuses new ones
 /// until <see cref="Heal"/>; <see cref="Delay"/> holds each chunk before forwarding it; <see cref="CorruptNext"/> flips
-/// bits in the next bytes of one direction (garbage inside an established, encrypted session). Each connection is two
-/// async pumps; nothing spins.
+/// bits in the next bytes of one direction (garbage inside an established, encrypted session); <see cref="Pause"/> is a
+/// silent partition: connections stay open but nothing moves (as when packets are dropped, not refused) until
+/// <see cref="Resume"/> delivers what was held. Each connection is two async pumps; nothing spins.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -26,6 +27,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     private long _corruptUpstream;
     private long _corruptDownstream;
     private int _cut;
+    private TaskCompletionSource _flowing = Completed();
 
     /// <summary>Listens on a free loopback port; forwards to <paramref name="target"/>, or once <see cref="SetTarget"/> names it.</summary>
     public TcpFaultProxy(string name, IPEndPoint? target = null)
@@ -80,6 +82,22 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     /// <summary>Forwards new connections again.</summary>
     public void Heal() => Interlocked.Exchange(ref _cut, 0);
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool IsPaused => !Volatile.Read(ref _flowing).Task.IsCompleted;
+
+    /// <summary>Stops moving bytes either way without closing anything; connections made meanwhile are held too.</summary>
+    public void Pause()
+    {
+        TaskCompletionSource current = Volatile.Read(ref _flowing);
+        if (current.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _flowing, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+        }
+    }
+
+    /// <summary>Moves bytes again, the held ones first.</summary>
+    public void Resume() => Volatile.Read(ref _flowing).TrySetResult();
 
     /// <summary>Flips every bit of the next <paramref name="count"/> bytes sent towards the target (<paramref name="upstream"/>) or back.</summary>
     public void CorruptNext(int count, bool upstream = true)
@@ -180,6 +198,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         {
             while (true)
             {
+                await Volatile.Read(ref _flowing).Task.WaitAsync(link.Token); // a paused link neither reads nor writes
                 int n = await from.ReceiveAsync(buffer.AsMemory(0, ChunkSize), SocketFlags.None, link.Token);
                 if (n == 0)
                 {
@@ -192,6 +211,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
                     await Task.Delay(Delay, link.Token);
                 }
 
+                await Volatile.Read(ref _flowing).Task.WaitAsync(link.Token); // paused while this chunk was in hand
                 Corrupt(buffer.AsSpan(0, n), upstream);
                 int sent = 0;
                 while (sent < n)
@@ -234,6 +254,13 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
             return;
         }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        TaskCompletionSource done = new();
+        done.SetResult();
+        return done;
     }
 
     private static void ResetAndDispose(Socket socket)

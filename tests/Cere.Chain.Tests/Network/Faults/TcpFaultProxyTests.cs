@@ -90,6 +90,22 @@ public class TcpFaultProxyTests
     }
 
     [Test]
+    public async Task PauseHoldsBytesWithoutClosingAndResumeDeliversThem()
+    {
+        await using EchoServer echo = new();
+        await using TcpFaultProxy proxy = new("test", echo.Endpoint);
+        using Socket client = await ConnectAsync(proxy.Endpoint);
+        Assert.That(await RoundTripAsync(client, [1]), Is.EqualTo(new byte[] { 1 }));
+        proxy.Pause();
+        Task<byte[]> held = RoundTripAsync(client, [2, 3]);
+        await Task.Delay(300);
+        Assert.That(held.IsCompleted, Is.False, "nothing moves while paused");
+        Assert.That(proxy.Open, Is.EqualTo(1), "and nothing is closed");
+        proxy.Resume();
+        Assert.That(await held, Is.EqualTo(new byte[] { 2, 3 }), "held bytes arrive after resuming");
+    }
+
+    [Test]
     public async Task MeshPartitionCutsExactlyTheCrossLinks()
     {
         await using ProxyMesh mesh = new(4);
@@ -110,8 +126,12 @@ public class TcpFaultProxyTests
         Assert.That(mesh.Link(3, 0).IsCut, Is.True);
         Assert.Throws<ArgumentException>(() => mesh.Partition([0, 1], [1, 2, 3]));
         Assert.Throws<ArgumentException>(() => mesh.Partition([0, 1], [2]));
+        Assert.That(mesh.PartitionSilently([0, 1], [2, 3]), Is.EqualTo(8));
+        Assert.That(mesh.Link(0, 2).IsPaused, Is.True);
+        Assert.That(mesh.Link(0, 1).IsPaused, Is.False);
         mesh.HealAll();
         Assert.That(mesh.Link(3, 0).IsCut, Is.False);
+        Assert.That(mesh.Link(0, 2).IsPaused, Is.False);
     }
 
     private static async Task<Socket> ConnectAsync(IPEndPoint endpoint)
