@@ -119,20 +119,39 @@ internal readonly struct Fp : IEquatable<Fp>
     /// <summary>a·b.</summary>
     public static Fp Mul(in Fp a, in Fp b) => MontMul(a, b);
 
-    /// <summary>a⁻¹ by Fermat (a^(p−2)); zero maps to zero.</summary>
+    /// <summary>
+    /// a⁻¹ by Fermat (a^(p−2)) with a fixed 4-bit window: 252 squarings and 60 multiplications plus 14 for the table,
+    /// against 110 multiplications bit by bit. Zero maps to zero.
+    /// </summary>
     public static Fp Inverse(in Fp a)
     {
+        Span<Fp> table = stackalloc Fp[16];
+        table[0] = One;
+        table[1] = a;
+        for (int i = 2; i < 16; i++)
+        {
+            table[i] = MontMul(table[i - 1], a);
+        }
+
         // p − 2, most significant limb first.
         ReadOnlySpan<ulong> e = [P3, P2, P1, P0 - 2];
         Fp r = One;
         for (int i = 0; i < 4; i++)
         {
-            for (int bit = 63; bit >= 0; bit--)
+            for (int shift = 60; shift >= 0; shift -= 4)
             {
-                r = MontMul(r, r);
-                if (((e[i] >> bit) & 1) != 0)
+                if (i > 0 || shift < 60)
                 {
-                    r = MontMul(r, a);
+                    r = MontMul(r, r);
+                    r = MontMul(r, r);
+                    r = MontMul(r, r);
+                    r = MontMul(r, r);
+                }
+
+                int nibble = (int)((e[i] >> shift) & 15);
+                if (nibble != 0)
+                {
+                    r = MontMul(r, table[nibble]);
                 }
             }
         }
