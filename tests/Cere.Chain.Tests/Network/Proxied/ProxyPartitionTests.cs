@@ -102,6 +102,29 @@ public class ProxyPartitionTests
     }
 
     [Test]
+    public async Task SilentThreeOneSplitMajorityFinalisesMinorityCatchesUp()
+    {
+        // Validator 3's links stay open but carry nothing (packets dropped, no reset): the three must not wait on it.
+        int[] majoritySide = [0, 1, 2, .. Net.FullNodes];
+        Assert.That(Net.Mesh.PartitionSilently(majoritySide, [3]), Is.EqualTo(2 * majoritySide.Length));
+        await Task.Delay(Settle);
+        ulong isolatedAt = await Net.Nodes[3].Rpc.HeadAsync();
+        ulong majorityAt = (await Net.HeadsAsync(majoritySide)).Min();
+        List<string> during = await SendTransfersAsync([0, 2]);
+        await WaitForReceiptsAsync(0, during, ResumeBound);
+        ulong majority = await Net.WaitForAgreementAsync(majoritySide, ResumeBound, above: majorityAt + 3);
+        Assert.That(await Net.Nodes[3].Rpc.HeadAsync(), Is.EqualTo(isolatedAt), "the silenced validator finalises nothing alone");
+
+        Stopwatch resume = Stopwatch.StartNew();
+        Net.Mesh.HealAll();
+        ulong agreed = await Net.WaitForAgreementAsync(Net.All, ResumeBound, above: majority);
+        TestContext.Out.WriteLine($"silent 3|1 split: majority {majorityAt} → {majority} while validator 3 stayed at {isolatedAt}; caught up past {majority} {resume.Elapsed.TotalSeconds:0.0} s after the held bytes flowed again (agreed at {agreed})");
+        await WaitForReceiptsAsync(3, during, ResumeBound);
+        await AssertBalancesEqualAsync();
+        await Net.AssertSameChainAsync(Net.All);
+    }
+
+    [Test]
     public async Task SlowLinksStillFinaliseOneChain()
     {
         // 150 ms each way on every link (a round trip of 300 ms against a 1 s propose timeout), both ways per chunk.
