@@ -81,8 +81,14 @@ public sealed partial class GossipsubRouter
     {
         // One heartbeat of slack so that we never GRAFT right at the edge of the peer's own backoff.
         var slack = (long)_options.HeartbeatInterval.TotalMilliseconds;
+        ExpireBackoffs(_backoff, now, slack);
+        ExpireBackoffs(_imposedBackoff, now, slack);
+    }
+
+    private static void ExpireBackoffs(Dictionary<string, Dictionary<string, long>> backoffs, long now, long slack)
+    {
         List<string>? emptyTopics = null;
-        foreach (var (topic, byPeer) in _backoff)
+        foreach (var (topic, byPeer) in backoffs)
         {
             List<string>? expired = null;
             foreach (var (peer, until) in byPeer)
@@ -104,7 +110,7 @@ public sealed partial class GossipsubRouter
         if (emptyTopics is not null)
         {
             foreach (var topic in emptyTopics)
-                _backoff.Remove(topic);
+                backoffs.Remove(topic);
         }
     }
 

@@ -357,7 +357,16 @@ public sealed partial class GossipsubRouter
         if (!_mesh.TryGetValue(topic, out var mesh) || mesh.Contains(state.Peer))
             return;
 
-        if (_backoff.TryGetValue(topic, out var backoffs) && backoffs.TryGetValue(state.Peer, out var until) && until > now)
+        if (_backoff.TryGetValue(topic, out var backoffs) && backoffs.ContainsKey(state.Peer)
+            && !(_imposedBackoff.TryGetValue(topic, out var imposed) && imposed.ContainsKey(state.Peer)))
+        {
+            // The backoff came from the peer's own PRUNE (it left the topic, e.g. a node shutting down that has now
+            // restarted): its GRAFT withdraws that request. Penalising it would graylist every node that restarts
+            // within the unsubscribe backoff.
+            backoffs.Remove(state.Peer);
+        }
+
+        if (_imposedBackoff.TryGetValue(topic, out var ours) && ours.TryGetValue(state.Peer, out var until) && until > now)
         {
             // gossipsub-v1.1.md "PRUNE Backoff and Peer Exchange": a GRAFT within the backoff is penalised (P7),
             // doubly so right after the PRUNE, and answered with a PRUNE that extends the backoff.
@@ -417,12 +426,14 @@ public sealed partial class GossipsubRouter
             _sink.PeerExchange(state.Peer, topic, offered);
     }
 
-    private void SetBackoff(string topic, string peer, TimeSpan duration, long now)
+    private void SetBackoff(string topic, string peer, TimeSpan duration, long now) => SetBackoff(_backoff, topic, peer, duration, now);
+
+    private static void SetBackoff(Dictionary<string, Dictionary<string, long>> backoffs, string topic, string peer, TimeSpan duration, long now)
     {
-        if (!_backoff.TryGetValue(topic, out var byPeer))
+        if (!backoffs.TryGetValue(topic, out var byPeer))
         {
             byPeer = new Dictionary<string, long>(StringComparer.Ordinal);
-            _backoff[topic] = byPeer;
+            backoffs[topic] = byPeer;
         }
 
         var until = now + (long)duration.TotalMilliseconds;
@@ -441,6 +452,7 @@ public sealed partial class GossipsubRouter
     private ControlPrune MakePrune(PeerState state, string topic, bool peerExchange, TimeSpan backoff, long now)
     {
         SetBackoff(topic, state.Peer, backoff, now);
+        SetBackoff(_imposedBackoff, topic, state.Peer, backoff, now);
         var prune = new ControlPrune { TopicID = topic };
         if (state.Protocol != GossipProtocol.Meshsub11)
             return prune; // v1.0 peers know neither backoff nor peer exchange

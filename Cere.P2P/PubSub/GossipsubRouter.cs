@@ -24,6 +24,9 @@ public sealed partial class GossipsubRouter
     private readonly Dictionary<string, HashSet<string>> _fanout = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _fanoutLastPublishMs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, long>> _backoff = new(StringComparer.Ordinal);
+    // The subset of _backoff that this node imposed by sending a PRUNE: only a GRAFT inside one of these breaks a
+    // backoff (P7 penalty). A backoff the peer asked for in its own PRUNE (it left the topic or shut down) binds us, not it.
+    private readonly Dictionary<string, Dictionary<string, long>> _imposedBackoff = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ControlMessage> _pendingControl = new(StringComparer.Ordinal);
     private readonly Dictionary<MessageId, Dictionary<string, long>> _promises = [];
     private readonly Dictionary<string, Func<GossipMessage, ValidationResult>> _validators = new(StringComparer.Ordinal);

@@ -201,6 +201,52 @@ public sealed class GossipsubMeshTests
     }
 
     [Test]
+    public void GraftAfterThePeersOwnPruneIsAcceptedWithoutPenalty()
+    {
+        var net = new GossipTestNetwork(5);
+        var a = net.Add();
+        var b = net.Add();
+        net.Connect(a, b);
+        a.Router.Subscribe(Topic);
+        b.Router.Subscribe(Topic);
+        net.Run();
+        net.Heartbeat();
+        Assert.That(a.Router.MeshPeers(Topic), Does.Contain(b.Name), "precondition: a and b are mesh peers");
+
+        // b leaves the topic (as a node shutting down does): its PRUNE asks a to back off from b for 10 s.
+        b.Router.Unsubscribe(Topic);
+        net.Run();
+        Assert.That(a.Router.MeshPeers(Topic), Does.Not.Contain(b.Name));
+
+        // b comes back at once (a restart with the same peer id) and GRAFTs a, on every topic it had, inside that backoff.
+        var prunesToB = 0;
+        net.Drop = (from, to, rpc) =>
+        {
+            if (from == a.Name && rpc.Control?.Prune.Count > 0)
+                prunesToB++;
+            return false;
+        };
+        var graft = new RPC { Control = new ControlMessage() };
+        graft.Control.Graft.Add(new ControlGraft { TopicID = Topic });
+        net.Inject(b.Name, a, graft);
+
+        Assert.That(prunesToB, Is.Zero, "the backoff was b's request, not a's");
+        Assert.That(a.Router.MeshPeers(Topic), Does.Contain(b.Name));
+        Assert.That(a.Router.Score(b.Name), Is.GreaterThanOrEqualTo(0));
+        Assert.That(a.Graylisted, Does.Not.Contain(b.Name));
+        Assert.That(a.LogLines, Has.None.Contains("during its backoff"));
+
+        // The backoff a imposes itself still binds b: a prunes b, and b's immediate GRAFT is penalised as before.
+        a.Router.Unsubscribe(Topic);
+        a.Router.Subscribe(Topic);
+        net.Run();
+        prunesToB = 0;
+        net.Inject(b.Name, a, graft);
+        Assert.That(prunesToB, Is.EqualTo(1));
+        Assert.That(a.LogLines, Has.Some.Contains("during its backoff"));
+    }
+
+    [Test]
     public void OversubscribedMeshPrunesWithPeerExchangeToV11Peers()
     {
         var net = new GossipTestNetwork(8);
