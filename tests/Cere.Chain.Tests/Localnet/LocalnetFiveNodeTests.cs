@@ -14,11 +14,11 @@ namespace Cere.Chain.Tests.Localnet;
 /// and no height was ever served with two different blocks.
 /// </summary>
 /// <remarks>
-/// About 2.5 minutes on two cores at a load average of 65 (50 s of it is <c>localnet up</c>), hence Heavy:
+/// About 65 s on an idle two-core machine (2.5 minutes at a load average of 65, 50 s of it <c>localnet up</c>); it is
+/// the acceptance test for the network, so it runs by default:
 /// <c>dotnet test tests/Cere.Chain.Tests --filter FullyQualifiedName~LocalnetFiveNode</c>.
 /// </remarks>
 [NonParallelizable]
-[Category("Heavy")]
 public class LocalnetFiveNodeTests
 {
     private static readonly Address Recipient = Address.Parse("0x00000000000000000000000000000000000f1e1d");
