@@ -125,16 +125,7 @@ public sealed class GossipsubMeshTests
     [Test]
     public void PruneBackoffIsRespected()
     {
-        var net = new GossipTestNetwork(3);
-        var o = new GossipsubOptions();
-        var a = net.Add(o);
-        var b = net.Add(o);
-        net.Connect(a, b);
-        a.Router.Subscribe(Topic);
-        b.Router.Subscribe(Topic);
-        net.Run();
-        net.Heartbeat();
-        Assert.That(a.Router.MeshPeers(Topic), Does.Contain(b.Name), "precondition: a and b are mesh peers");
+        var (net, a, b) = TwoMeshPeers(3);
 
         // b prunes a with a 30 s backoff.
         var prune = new RPC { Control = new ControlMessage() };
@@ -162,15 +153,7 @@ public sealed class GossipsubMeshTests
     [Test]
     public void GraftDuringBackoffIsPenalisedAndAnsweredWithPrune()
     {
-        var net = new GossipTestNetwork(4);
-        var a = net.Add();
-        var b = net.Add();
-        net.Connect(a, b);
-        a.Router.Subscribe(Topic);
-        b.Router.Subscribe(Topic);
-        net.Run();
-        net.Heartbeat();
-        Assert.That(a.Router.MeshPeers(Topic), Does.Contain(b.Name), "precondition: a and b are mesh peers");
+        var (net, a, b) = TwoMeshPeers(4);
 
         // a prunes b (as it would when oversubscribed): a now holds a backoff for b.
         a.Router.Unsubscribe(Topic);
@@ -203,15 +186,7 @@ public sealed class GossipsubMeshTests
     [Test]
     public void GraftAfterThePeersOwnPruneIsAcceptedWithoutPenalty()
     {
-        var net = new GossipTestNetwork(5);
-        var a = net.Add();
-        var b = net.Add();
-        net.Connect(a, b);
-        a.Router.Subscribe(Topic);
-        b.Router.Subscribe(Topic);
-        net.Run();
-        net.Heartbeat();
-        Assert.That(a.Router.MeshPeers(Topic), Does.Contain(b.Name), "precondition: a and b are mesh peers");
+        var (net, a, b) = TwoMeshPeers(5);
 
         // b leaves the topic (as a node shutting down does): its PRUNE asks a to back off from b for 10 s.
         b.Router.Unsubscribe(Topic);
@@ -464,5 +439,20 @@ public sealed class GossipsubMeshTests
         var first = Run();
         var second = Run();
         Assert.That(second, Is.EqualTo(first));
+    }
+
+    // Two nodes of a fresh network, connected and in each other's mesh for Topic (default options).
+    private static (GossipTestNetwork Net, GossipTestNode A, GossipTestNode B) TwoMeshPeers(int seed)
+    {
+        var net = new GossipTestNetwork(seed);
+        var a = net.Add();
+        var b = net.Add();
+        net.Connect(a, b);
+        a.Router.Subscribe(Topic);
+        b.Router.Subscribe(Topic);
+        net.Run();
+        net.Heartbeat();
+        Assert.That(a.Router.MeshPeers(Topic), Does.Contain(b.Name), "precondition: a and b are mesh peers");
+        return (net, a, b);
     }
 }

@@ -67,6 +67,37 @@ internal static class LocalnetClient
         return [.. urls];
     }
 
+    /// <summary>A fresh temporary directory for one local net (<paramref name="prefix"/> names the test in the path).</summary>
+    public static string CreateNetDirectory(string prefix)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>
+    /// Runs <c>localnet down</c> on <paramref name="dir"/>, fails the test if any pid file is left (a node not stopped), and
+    /// removes the directory.
+    /// </summary>
+    public static async Task DownAndRemoveAsync(string dir)
+    {
+        (int code, string output) = await RunScriptAsync(TimeSpan.FromSeconds(60), "down", dir);
+        TestContext.Out.WriteLine($"localnet down: {code} {output}");
+        foreach (string pidFile in Directory.EnumerateFiles(dir, "node.pid", SearchOption.AllDirectories))
+        {
+            Assert.Fail($"localnet down left {pidFile}");
+        }
+
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+
     /// <summary>Sends SIGKILL to node <paramref name="node"/> of <paramref name="dir"/> (its pid file stays, as after a crash).</summary>
     public static async Task SigkillAsync(string dir, int node)
     {

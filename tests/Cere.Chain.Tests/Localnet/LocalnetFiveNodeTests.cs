@@ -29,30 +29,12 @@ public class LocalnetFiveNodeTests
     [SetUp]
     public void CreateDirectory()
     {
-        _dir = Path.Combine(Path.GetTempPath(), "cere-localnet5-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
+        _dir = CreateNetDirectory("cere-localnet5-");
         _clock.Restart();
     }
 
     [TearDown]
-    public async Task StopAndRemove()
-    {
-        (int code, string output) = await RunScriptAsync(TimeSpan.FromSeconds(60), "down", _dir);
-        TestContext.Out.WriteLine($"localnet down: {code} {output}");
-        foreach (string pidFile in Directory.EnumerateFiles(_dir, "node.pid", SearchOption.AllDirectories))
-        {
-            Assert.Fail($"localnet down left {pidFile}");
-        }
-
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp directory is harmless.
-        }
-    }
+    public Task StopAndRemove() => DownAndRemoveAsync(_dir);
 
     [Test]
     public async Task FourValidatorsAndAFullNodeAgreeUnderLoadThroughACrashOneDownAndAHalt()
