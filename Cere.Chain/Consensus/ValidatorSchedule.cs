@@ -47,6 +47,16 @@ public sealed class ValidatorSchedule
     /// <summary>Members and powers (the same at every height; enough to check a commit certificate of any height).</summary>
     public ValidatorSet Members => _genesisSet;
 
+    /// <summary>
+    /// The set whose signatures certify a block of <paramref name="height"/>. Static today (members and powers from
+    /// genesis); with staking it changes at epoch boundaries, and certificate checks look it up here by height.
+    /// </summary>
+    public ValidatorSet SignersAt(ulong height)
+    {
+        _ = height;
+        return _genesisSet;
+    }
+
     /// <summary>The set of <paramref name="height"/> (≥ 1) with its proposer priorities.</summary>
     public ValidatorSet ForHeight(ulong height)
     {

@@ -103,22 +103,12 @@ public sealed class CertifiedBlockImporter
             throw new MalformedCommitException(cert.Height, $"block {cert.Height}: the block bytes do not decode: {e.Message}", e);
         }
 
-        if (block.Hash != cert.BlockHash || block.Number != cert.Height)
-        {
-            throw new BlockCertificateMismatchException(cert.Height, $"the certificate is for block {cert.Height} {cert.BlockHash}, the bytes are block {block.Number} {block.Hash}");
-        }
-
         if (cert.Height == 0)
         {
             throw new UnexpectedHeightException(0, "block 0 is the genesis block; it has no certificate");
         }
 
-        CertificateError error = cert.Verify(chainId, cert.Height, ValidatorsAt(cert.Height), _verifier);
-        if (error != CertificateError.None)
-        {
-            throw new CertificateRejectedException(cert.Height, error, $"block {cert.Height} {cert.BlockHash}: the certificate does not prove the decision: {error}");
-        }
-
+        CheckCertifies(cert, block, chainId, _schedule, _verifier);
         Transaction[] txs = block.Transactions;
         for (int i = 0; i < txs.Length; i++)
         {
@@ -126,6 +116,34 @@ public sealed class CertifiedBlockImporter
         }
 
         return new VerifiedCommit(commit, block);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="cert"/> proves <paramref name="block"/> decided on chain <paramref name="chainId"/>: the
+    /// chain, the block's hash and height, and 2/3+ of the power of the height's signers (<see cref="ValidatorSchedule.SignersAt"/>).
+    /// The one certificate check of sync, import and block gossip.
+    /// </summary>
+    /// <exception cref="CertifiedBlockException">The first check that fails.</exception>
+    public static void CheckCertifies(CommitCertificate cert, Block block, ulong chainId, ValidatorSchedule schedule, ISignatureVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(cert);
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (cert.ChainId != chainId)
+        {
+            throw new WrongChainException(cert.Height, $"block {cert.Height}: the certificate is for chain {cert.ChainId}, this chain is {chainId}");
+        }
+
+        if (block.Hash != cert.BlockHash || block.Number != cert.Height)
+        {
+            throw new BlockCertificateMismatchException(cert.Height, $"the certificate is for block {cert.Height} {cert.BlockHash}, the bytes are block {block.Number} {block.Hash}");
+        }
+
+        CertificateError error = cert.Verify(chainId, cert.Height, schedule.SignersAt(cert.Height), verifier);
+        if (error != CertificateError.None)
+        {
+            throw new CertificateRejectedException(cert.Height, error, $"block {cert.Height} {cert.BlockHash}: the certificate does not prove the decision: {error}");
+        }
     }
 
     /// <summary>Verifies and imports <paramref name="commit"/> (see <see cref="Import(VerifiedCommit)"/>).</summary>
@@ -187,14 +205,6 @@ public sealed class CertifiedBlockImporter
 
             return true;
         }
-    }
-
-    // The validator set that signs the certificates of a height. Static today (members and powers from genesis); with
-    // staking it changes at epoch boundaries, and this is the one place that will look it up by height.
-    private ValidatorSet ValidatorsAt(ulong height)
-    {
-        _ = height;
-        return _schedule.Members;
     }
 
     private bool AlreadyHeld(Block block)

@@ -361,21 +361,15 @@ public sealed class ChainGossip : IDisposable
     public static string? CheckCommit(CommitMessage commit, Block block, ulong chainId, ValidatorSchedule schedule, ISignatureVerifier verifier)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        ArgumentNullException.ThrowIfNull(block);
-        ArgumentNullException.ThrowIfNull(schedule);
-        CommitCertificate cert = commit.Certificate;
-        if (cert.ChainId != chainId)
+        try
         {
-            return $"chain id {cert.ChainId}, this chain is {chainId}";
+            CertifiedBlockImporter.CheckCertifies(commit.Certificate, block, chainId, schedule, verifier);
+            return null;
         }
-
-        if (block.Hash != cert.BlockHash || block.Number != cert.Height)
+        catch (CertifiedBlockException e)
         {
-            return $"the certificate is for block {cert.Height} {cert.BlockHash}, the bytes are block {block.Number} {block.Hash}";
+            return e.Message;
         }
-
-        CertificateError error = cert.Verify(chainId, cert.Height, schedule.Members, verifier);
-        return error == CertificateError.None ? null : $"certificate of height {cert.Height}: {error}";
     }
 
     private ValidationResult Reject(GossipMessage m, string reason)
