@@ -16,6 +16,8 @@ namespace Cere.Benchmarks;
 /// number of transfers is what fits in 30M gas counting 21,000 intrinsic gas and the calldata cost per transaction.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class Erc20BlockBenchmarks
 {
     /// <summary>The block gas the transfers fill.</summary>

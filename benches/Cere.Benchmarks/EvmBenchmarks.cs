@@ -14,6 +14,10 @@ namespace Cere.Benchmarks;
 /// 10.6 ms, 15.6 ms on a like machine) are quoted in benches/results/evm.md; they cannot run in this process.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[Q1Column]
+[MedianColumn]
+[Q3Column]
 public class EvmComputeBenchmarks
 {
     private static readonly Address Sender = Address.Parse("0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b");
@@ -101,6 +105,7 @@ public class EvmComputeBenchmarks
 
 /// <summary>The precompile mix of issue 4: ecrecover, sha256 (1 KiB), modexp (256-byte operands), one bn256 pairing pair.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class EvmPrecompileBenchmarks
 {
     private byte[] _ecrecover = [], _sha = [], _modexp = [], _pairing = [];
