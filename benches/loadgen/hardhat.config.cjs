@@ -5,6 +5,8 @@ module.exports = {
     hardhat: {
       chainId: 31337,
       hardfork: 'cancun',
+      // Room for issue 4's mem(60000) eth_call (37.7 M gas; hardhat caps a call's gas at the block gas limit).
+      blockGasLimit: 60_000_000,
       accounts: {
         mnemonic: 'test test test test test test test test test test test junk',
         count: 10,
