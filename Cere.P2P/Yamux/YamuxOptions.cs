@@ -20,4 +20,17 @@ public sealed class YamuxOptions
 
     /// <summary>Largest data frame we send: the payload of one Noise frame (65535 − 16-byte tag) minus the 12-byte header.</summary>
     public int MaxFrameData { get; init; } = 65535 - 16 - YamuxHeader.Size;
+
+    /// <summary>
+    /// After this long without any frame from the peer, we send a yamux ping (a busy connection never pings). Zero or
+    /// negative turns keepalive off. 15 s, like the libp2p ping service's interval in rust- and js-libp2p.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How much longer the peer may stay silent after that before the connection is closed as dead (a silent
+    /// partition, a vanished NAT mapping, a peer that stopped reading): nothing else on a TCP connection notices these,
+    /// and a write blocked on a peer that no longer reads would otherwise hold the session's write lock for ever.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

@@ -29,7 +29,9 @@ internal sealed class YamuxSession : IAsyncDisposable
     private bool _goAwaySent;
     private bool _goAwayReceived;
     private int _closing;
+    private long _lastReceivedMs = Environment.TickCount64;
     private Task? _readLoop;
+    private Task? _keepAlive;
 
     public YamuxSession(Stream transport, bool isClient, YamuxOptions options, Action<string> log, string name)
     {
@@ -61,7 +63,14 @@ internal sealed class YamuxSession : IAsyncDisposable
 
     public CancellationToken ClosingToken => _cts.Token;
 
-    public void Start() => _readLoop = Task.Run(ReadLoopAsync);
+    public void Start()
+    {
+        _readLoop = Task.Run(ReadLoopAsync);
+        if (_options.KeepAliveInterval > TimeSpan.Zero)
+        {
+            _keepAlive = Task.Run(KeepAliveLoopAsync);
+        }
+    }
 
     /// <summary>Opens a stream: sends SYN (with a window update growing our receive window) and returns at once.</summary>
     public async Task<YamuxStream> OpenStreamAsync(CancellationToken ct)
@@ -170,6 +179,7 @@ internal sealed class YamuxSession : IAsyncDisposable
                     return;
                 }
 
+                Volatile.Write(ref _lastReceivedMs, Environment.TickCount64);
                 YamuxHeader h = YamuxHeader.Read(header, out byte version);
                 if (version != 0)
                 {
@@ -222,6 +232,56 @@ internal sealed class YamuxSession : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(discard);
+        }
+    }
+
+    // Any frame from the peer proves it alive. After KeepAliveInterval of silence we ping (at most once per interval);
+    // after KeepAliveTimeout more, the connection is closed so that the connection manager can redial.
+    private async Task KeepAliveLoopAsync()
+    {
+        long intervalMs = (long)_options.KeepAliveInterval.TotalMilliseconds;
+        long deadMs = intervalMs + Math.Max(0, (long)_options.KeepAliveTimeout.TotalMilliseconds);
+        TimeSpan check = TimeSpan.FromMilliseconds(Math.Clamp(Math.Min(intervalMs, deadMs - intervalMs) / 4, 10, 1000));
+        long lastPingMs = long.MinValue / 2;
+        CancellationToken closing = _cts.Token; // taken once: DisposeAsync disposes the source after this loop ends
+        try
+        {
+            while (!IsClosed)
+            {
+                await Task.Delay(check, closing).ConfigureAwait(false);
+                long now = Environment.TickCount64;
+                long silentMs = now - Volatile.Read(ref _lastReceivedMs);
+                if (silentMs >= deadMs)
+                {
+                    await CloseAsync($"keepalive: nothing received from the peer for {silentMs / 1000.0:0.#} s (ping unanswered)", YamuxGoAwayCode.InternalError, sendGoAway: false).ConfigureAwait(false);
+                    return;
+                }
+
+                if (silentMs >= intervalMs && now - lastPingMs >= intervalMs)
+                {
+                    lastPingMs = now;
+                    _ = SendKeepAlivePingAsync(closing);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The session closed.
+        }
+    }
+
+    // Not awaited by the loop: a write stuck on a peer that stopped reading holds the write lock, and the loop must
+    // still be free to close the session when the deadline passes (which cancels the stuck write and this wait).
+    private async Task SendKeepAlivePingAsync(CancellationToken closing)
+    {
+        try
+        {
+            uint id = Interlocked.Increment(ref _nextPingId);
+            await SendFrameAsync(new YamuxHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, id), default, closing).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StreamClosedException or OperationCanceledException)
+        {
+            // The session is closing; the loop sees that.
         }
     }
 
@@ -441,6 +501,11 @@ internal sealed class YamuxSession : IAsyncDisposable
         if (_readLoop is not null)
         {
             await _readLoop.ConfigureAwait(false);
+        }
+
+        if (_keepAlive is not null)
+        {
+            await _keepAlive.ConfigureAwait(false);
         }
 
         _cts.Dispose();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cere.P2P.Addressing;
 using Cere.P2P.Hosting;
 using Cere.P2P.Protocols;
+using Cere.P2P.Yamux;
 
 namespace Cere.P2P.Tests.Interop;
 
@@ -60,6 +61,23 @@ public class JsLibp2pInteropTests
         // And js can ping us back over the connection we opened.
         JsonElement ping = await js.CommandAsync("ping", new { peer = host.PeerId.ToString(), count = 2 });
         Assert.That(ping.GetProperty("rtts").GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task IdleConnectionToJsSurvivesOurKeepAlive()
+    {
+        // js-libp2p's yamux must answer our keepalive pings: with a 200 ms interval and a 600 ms dead-peer deadline,
+        // three idle seconds would drop the connection if it did not.
+        await using JsLibp2pPeer js = await JsLibp2pPeer.StartAsync();
+        YamuxOptions quick = new() { KeepAliveInterval = TimeSpan.FromMilliseconds(200), KeepAliveTimeout = TimeSpan.FromMilliseconds(400) };
+        (Host host, _, _) = await TestHosts.StartAsync(new HostOptions { Yamux = quick });
+        await using Host owned = host;
+        Connection connection = await host.DialAsync(Multiaddr.Parse(js.Address));
+        await connection.Identified.WaitAsync(Wait);
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.That(connection.IsClosed, Is.False, connection.CloseReason);
+        Assert.That(await host.PingAsync(connection, 1), Has.Count.EqualTo(1));
     }
 
     [Test]
