@@ -51,7 +51,7 @@ public readonly partial struct UInt256
         if (((a.U1 | a.U2 | a.U3) | (b.U1 | b.U2 | b.U3)) == 0)
         {
             // Both operands fit in 64 bits (gas and size arithmetic): one 64×64→128 product.
-            ulong hi = Math.BigMul(a.U0, b.U0, out ulong lo);
+            ulong hi = WideMath.BigMul(a.U0, b.U0, out ulong lo);
             res = new UInt256(lo, hi);
             return;
         }
@@ -65,7 +65,7 @@ public readonly partial struct UInt256
         ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
         ulong b0 = b.U0, b1 = b.U1, b2 = b.U2, b3 = b.U3;
 
-        ulong c = Math.BigMul(a0, b0, out ulong r0);
+        ulong c = WideMath.BigMul(a0, b0, out ulong r0);
         c = MulAdd(a0, b1, c, out ulong r1);
         c = MulAdd(a0, b2, c, out ulong r2);
         ulong r3 = (a0 * b3) + c;
@@ -95,7 +95,7 @@ public readonly partial struct UInt256
         ulong a0 = a.U0, a1 = a.U1, a2 = a.U2, a3 = a.U3;
         ulong b0 = b.U0, b1 = b.U1, b2 = b.U2, b3 = b.U3;
 
-        ulong c = Math.BigMul(a0, b0, out ulong r0);
+        ulong c = WideMath.BigMul(a0, b0, out ulong r0);
         c = MulAdd(a0, b1, c, out ulong r1);
         c = MulAdd(a0, b2, c, out ulong r2);
         ulong r4 = MulAdd(a0, b3, c, out ulong r3);
@@ -247,7 +247,7 @@ public readonly partial struct UInt256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong MulAdd(ulong x, ulong y, ulong a, out ulong lo)
     {
-        ulong hi = Math.BigMul(x, y, out ulong l);
+        ulong hi = WideMath.BigMul(x, y, out ulong l);
         l += a;
         lo = l;
         return hi + (l < a ? 1UL : 0UL);
@@ -257,7 +257,7 @@ public readonly partial struct UInt256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong MulAdd2(ulong x, ulong y, ulong a, ulong b, out ulong lo)
     {
-        ulong hi = Math.BigMul(x, y, out ulong l);
+        ulong hi = WideMath.BigMul(x, y, out ulong l);
         l += a;
         hi += l < a ? 1UL : 0UL;
         l += b;

@@ -259,8 +259,8 @@ public readonly partial struct UInt256
         ulong q = Div3By2(n4, n3, n2, d3, d2, Reciprocal3By2(d3, d2), out ulong w3, out ulong w2);
 
         // (w3 w2 n1 n0) −= q · (d1 d0).
-        ulong t1 = Math.BigMul(q, d1, out ulong t0);
-        ulong h0 = Math.BigMul(q, d0, out ulong l0);
+        ulong t1 = WideMath.BigMul(q, d1, out ulong t0);
+        ulong h0 = WideMath.BigMul(q, d0, out ulong l0);
         t0 += h0;
         t1 += t0 < h0 ? 1UL : 0UL;
         ulong w0 = SubBorrow(n0, l0, 0, out ulong borrow);
@@ -290,7 +290,7 @@ public readonly partial struct UInt256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong SubtractLowWord(ulong q, ulong d0, ulong low, ref ulong r0, ref ulong r1, out bool negative)
     {
-        ulong ph = Math.BigMul(q, d0, out ulong pl);
+        ulong ph = WideMath.BigMul(q, d0, out ulong pl);
         ulong w0 = SubBorrow(low, pl, 0, out ulong borrow);
         r0 = SubBorrow(r0, ph, borrow, out borrow);
         r1 = SubBorrow(r1, 0, borrow, out borrow);
@@ -534,7 +534,7 @@ public readonly partial struct UInt256
             p -= d1;
         }
 
-        ulong t1 = Math.BigMul(v, d0, out ulong t0);
+        ulong t1 = WideMath.BigMul(v, d0, out ulong t0);
         p += t1;
         if (p < t1)
         {
@@ -555,12 +555,12 @@ public readonly partial struct UInt256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Div3By2(ulong u2, ulong u1, ulong u0, ulong d1, ulong d0, ulong v, out ulong r1, out ulong r0)
     {
-        ulong q1 = Math.BigMul(v, u2, out ulong q0);
+        ulong q1 = WideMath.BigMul(v, u2, out ulong q0);
         q0 += u1;
         q1 += u2 + (q0 < u1 ? 1UL : 0UL);
 
         ulong rr1 = u1 - (q1 * d1);
-        ulong t1 = Math.BigMul(d0, q1, out ulong t0);
+        ulong t1 = WideMath.BigMul(d0, q1, out ulong t0);
 
         // (rr1:rr0) = (rr1:u0) − (t1:t0) − (d1:d0), all mod β².
         ulong rr0 = SubBorrow(u0, t0, 0, out ulong b);
@@ -608,8 +608,8 @@ public readonly partial struct UInt256
         ulong v1 = (v0 << 11) - ((v0 * v0 * d40) >> 40) - 1;
         ulong v2 = (v1 << 13) + ((v1 * ((1UL << 60) - (v1 * d40))) >> 47);
         ulong e = ((v2 >> 1) & (0 - d0)) - (v2 * d63);
-        ulong v3 = (Math.BigMul(v2, e, out _) >> 1) + (v2 << 31);
-        ulong hi = Math.BigMul(v3, d, out ulong lo);
+        ulong v3 = (WideMath.BigMul(v2, e, out _) >> 1) + (v2 << 31);
+        ulong hi = WideMath.BigMul(v3, d, out ulong lo);
         lo += d;
         hi += lo < d ? 1UL : 0UL;
         return v3 - hi - d;
@@ -659,7 +659,7 @@ public readonly partial struct UInt256
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Div2By1(ulong u1, ulong u0, ulong d, ulong v, out ulong rem)
     {
-        ulong q1 = Math.BigMul(v, u1, out ulong q0);
+        ulong q1 = WideMath.BigMul(v, u1, out ulong q0);
         q0 += u0;
         q1 += u1 + 1 + (q0 < u0 ? 1UL : 0UL);
         ulong r = u0 - (q1 * d);

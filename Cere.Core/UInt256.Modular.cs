@@ -59,7 +59,7 @@ public readonly partial struct UInt256
         UInt256 mod = m;
         if (((a.U1 | a.U2 | a.U3) | (b.U1 | b.U2 | b.U3)) == 0)
         {
-            ulong hi = Math.BigMul(a.U0, b.U0, out ulong lo);
+            ulong hi = WideMath.BigMul(a.U0, b.U0, out ulong lo);
             Mod(new UInt256(lo, hi), mod, out res);
             return;
         }
@@ -162,8 +162,8 @@ public readonly partial struct UInt256
             ulong q = Div3By2(r3, r2, r1, d3, d2, v, out ulong w3, out ulong w2);
 
             // (w3 w2 r0 next) −= q · (d1 d0).
-            ulong t1 = Math.BigMul(q, d1, out ulong t0);
-            ulong h0 = Math.BigMul(q, d0, out ulong l0);
+            ulong t1 = WideMath.BigMul(q, d1, out ulong t0);
+            ulong h0 = WideMath.BigMul(q, d0, out ulong l0);
             t0 += h0;
             t1 += t0 < h0 ? 1UL : 0UL;
             ulong w0 = SubBorrow(next, l0, 0, out ulong borrow);

@@ -132,9 +132,9 @@ internal static class StackArithmetic
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MulWord(ref ulong x, ulong m, ref ulong to)
     {
-        ulong h0 = Math.BigMul(x, m, out ulong r0);
-        ulong h1 = Math.BigMul(Unsafe.Add(ref x, 1), m, out ulong l1);
-        ulong h2 = Math.BigMul(Unsafe.Add(ref x, 2), m, out ulong l2);
+        ulong h0 = WideMath.BigMul(x, m, out ulong r0);
+        ulong h1 = WideMath.BigMul(Unsafe.Add(ref x, 1), m, out ulong l1);
+        ulong h2 = WideMath.BigMul(Unsafe.Add(ref x, 2), m, out ulong l2);
         ulong x3 = Unsafe.Add(ref x, 3);
         ulong r1 = l1 + h0;
         ulong c = r1 < l1 ? 1UL : 0UL;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using Cere.Core;
 
 namespace Cere.Vm.Precompiles;
 
@@ -281,7 +282,7 @@ internal readonly struct Fp : IEquatable<Fp>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MulAdd(ulong a, ulong b, ulong c, out ulong lo)
     {
-        ulong hi = Math.BigMul(a, b, out ulong l);
+        ulong hi = WideMath.BigMul(a, b, out ulong l);
         lo = l + c;
         return hi + (lo < c ? 1UL : 0UL);
     }
@@ -290,7 +291,7 @@ internal readonly struct Fp : IEquatable<Fp>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MulAdd(ulong a, ulong b, ulong c, ulong d, out ulong lo)
     {
-        ulong hi = Math.BigMul(a, b, out ulong l);
+        ulong hi = WideMath.BigMul(a, b, out ulong l);
         l += c;
         hi += l < c ? 1UL : 0UL;
         lo = l + d;
