@@ -143,8 +143,59 @@ internal readonly struct G1Jacobian
         return new G1Jacobian(x3, y3, z3);
     }
 
-    /// <summary>k·q for a 256-bit big-endian scalar (EIP-196 does not reduce it mod the group order).</summary>
-    public static G1Jacobian Multiply(in G1Affine q, ReadOnlySpan<byte> scalarBe32)
+    /// <summary>p + q for Jacobian p and q (add-2007-bl), with the doubling and inverse cases handled.</summary>
+    public static G1Jacobian Add(in G1Jacobian p, in G1Jacobian q)
+    {
+        if (q.IsInfinity)
+        {
+            return p;
+        }
+
+        if (p.IsInfinity)
+        {
+            return q;
+        }
+
+        Fp z1z1 = Fp.Square(p.Z);
+        Fp z2z2 = Fp.Square(q.Z);
+        Fp u1 = p.X * z2z2;
+        Fp u2 = q.X * z1z1;
+        Fp s1 = p.Y * q.Z * z2z2;
+        Fp s2 = q.Y * p.Z * z1z1;
+        Fp h = u2 - u1;
+        Fp r = Fp.Double(s2 - s1);
+        if (h.IsZero)
+        {
+            return r.IsZero ? Double(p) : Infinity;
+        }
+
+        Fp i = Fp.Square(Fp.Double(h));
+        Fp j = h * i;
+        Fp v = u1 * i;
+        Fp x3 = Fp.Square(r) - j - Fp.Double(v);
+        Fp y3 = (r * (v - x3)) - Fp.Double(s1 * j);
+        Fp z3 = (Fp.Square(p.Z + q.Z) - z1z1 - z2z2) * h;
+        return new G1Jacobian(x3, y3, z3);
+    }
+
+    /// <summary>−p.</summary>
+    public G1Jacobian Negate() => new(X, -Y, Z);
+
+    /// <summary>
+    /// φ(p) = (β·x, y), the curve's endomorphism of order 3, which acts on G1 as multiplication by λ (see
+    /// <see cref="G1Glv"/>); in Jacobian form only X changes, since x = X/Z².
+    /// </summary>
+    public G1Jacobian Endomorphism() => new(X * G1Glv.Beta, Y, Z);
+
+    /// <summary>
+    /// k·q for a 256-bit big-endian scalar (EIP-196 does not reduce it mod the group order; G1 has prime order r, so
+    /// k·q = (k mod r)·q). Uses the GLV split into two 128-bit halves (<see cref="G1Glv"/>).
+    /// </summary>
+    public static G1Jacobian Multiply(in G1Affine q, ReadOnlySpan<byte> scalarBe32) =>
+        q.IsInfinity ? Infinity : G1Glv.Multiply(q, scalarBe32);
+
+    /// <summary>k·q by plain double-and-add over all 256 bits: the GLV path's fallback and its reference in tests.</summary>
+    public static G1Jacobian MultiplyBinary(in G1Affine q, ReadOnlySpan<byte> scalarBe32)
     {
         G1Jacobian acc = Infinity;
         for (int i = 0; i < 32; i++)
