@@ -8,7 +8,7 @@ namespace Cere.Vm.Precompiles;
 /// An element of the alt_bn128 base field Fp (p ≈ 2^253.6), stored as four little-endian 64-bit limbs in Montgomery
 /// form (x·2^256 mod p). Always fully reduced (&lt; p), so equality is limb equality.
 /// </summary>
-internal readonly struct Fp : IEquatable<Fp>
+internal readonly partial struct Fp : IEquatable<Fp>
 {
     // p = 0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47 (EIP-196).
     public const ulong P0 = 0x3c208c16d87cfd47, P1 = 0x97816a916871ca8d, P2 = 0xb85045b68181585d, P3 = 0x30644e72e131a029;
@@ -120,46 +120,6 @@ internal readonly struct Fp : IEquatable<Fp>
     /// <summary>a·b.</summary>
     public static Fp Mul(in Fp a, in Fp b) => MontMul(a, b);
 
-    /// <summary>
-    /// a⁻¹ by Fermat (a^(p−2)) with a fixed 4-bit window: 252 squarings and 60 multiplications plus 14 for the table,
-    /// against 110 multiplications bit by bit. Zero maps to zero.
-    /// </summary>
-    public static Fp Inverse(in Fp a)
-    {
-        Span<Fp> table = stackalloc Fp[16];
-        table[0] = One;
-        table[1] = a;
-        for (int i = 2; i < 16; i++)
-        {
-            table[i] = MontMul(table[i - 1], a);
-        }
-
-        // p − 2, most significant limb first.
-        ReadOnlySpan<ulong> e = [P3, P2, P1, P0 - 2];
-        Fp r = One;
-        for (int i = 0; i < 4; i++)
-        {
-            for (int shift = 60; shift >= 0; shift -= 4)
-            {
-                if (i > 0 || shift < 60)
-                {
-                    r = MontMul(r, r);
-                    r = MontMul(r, r);
-                    r = MontMul(r, r);
-                    r = MontMul(r, r);
-                }
-
-                int nibble = (int)((e[i] >> shift) & 15);
-                if (nibble != 0)
-                {
-                    r = MontMul(r, table[nibble]);
-                }
-            }
-        }
-
-        return r;
-    }
-
     /// <summary>Square root if a is a square (p ≡ 3 mod 4, so a^((p+1)/4)).</summary>
     public static bool TrySqrt(in Fp a, out Fp root)
     {
@@ -268,7 +228,7 @@ internal readonly struct Fp : IEquatable<Fp>
         return new Fp((r0 & keep) | (s0 & ~keep), (r1 & keep) | (s1 & ~keep), (r2 & keep) | (s2 & ~keep), (r3 & keep) | (s3 & ~keep));
     }
 
-    private static bool LessThanP(ulong l0, ulong l1, ulong l2, ulong l3)
+    internal static bool LessThanP(ulong l0, ulong l1, ulong l2, ulong l3)
     {
         ulong borrow = 0;
         Sbb(l0, P0, ref borrow);

@@ -63,7 +63,30 @@ public sealed class Bn254FpTests
         {
             Assert.That((x * Fp.Inverse(x)).IsOne, Is.True);
         }
-    }, iter: 300);
+    }, iter: 5000);
+
+    [Test]
+    public void InverseOfElementsStoredAsLongRunsOfZeroBits()
+    {
+        // The binary inversion shifts runs of trailing zeros out of the stored (Montgomery) limbs at once, at most 63 bits
+        // at a time: stored values 2^j, 2^j ± 1 and p − 2^j give it runs across and up to limb boundaries.
+        BigInteger rInverse = BigInteger.ModPow(BigInteger.ModPow(2, 256, P), P - 2, P);
+        for (int j = 0; j < 254; j++)
+        {
+            BigInteger power = BigInteger.One << j;
+            foreach (BigInteger stored in new[] { power, power + 1, power - 1, P - power })
+            {
+                if (stored.IsZero || stored >= P)
+                {
+                    continue;
+                }
+
+                BigInteger a = stored * rInverse % P; // the element whose Montgomery form is `stored`
+                Fp x = ToFp(a);
+                Assert.That(ToBig(Fp.Inverse(x)), Is.EqualTo(BigInteger.ModPow(a, P - 2, P)), $"stored value 2^{j} variant {stored}");
+            }
+        }
+    }
 
     [Test]
     public void SqrtFindsRootsOfSquaresOnly() => Element.Sample(a =>
