@@ -97,6 +97,20 @@ public class Bn254Benchmarks
         return x.GetHashCode();
     }
 
+    /// <summary>100 dependent base-field inversions (every affine conversion, e.g. each ECADD and ECMUL result, does one).</summary>
+    [Benchmark(OperationsPerInvoke = 100)]
+    [BenchmarkCategory("fp-inverse")]
+    public int FpInverse()
+    {
+        Fp x = _x;
+        for (int i = 0; i < 100; i++)
+        {
+            x = Fp.Inverse(x) + _y;
+        }
+
+        return x.GetHashCode();
+    }
+
     private Fp _x = Fp.FromUInt64(123456789), _y = Fp.FromUInt64(987654321);
 
     private static void Check(byte[]? ours, byte[]? reference, string what)
