@@ -7,6 +7,7 @@
 // can be compared.
 import { readFileSync } from 'node:fs'
 import { ethers } from 'ethers'
+import { rpcClient } from './json-rpc.mjs'
 
 const args = process.argv.slice(2)
 const url = args[0]
@@ -23,17 +24,7 @@ const calls = [
   { name: 'mem(60000)', selector: '0x907fc6ba', n: 60000 }
 ]
 
-let nextId = 1
-async function rpc (method, params) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params })
-  })
-  const body = await res.json()
-  if (body.error) throw new Error(`${method}: ${body.error.message}`)
-  return body.result
-}
+const rpc = rpcClient(url)
 
 const artefact = JSON.parse(readFileSync(new URL('../../tests/Cere.Vm.Tests/Solidity/Bench.json', import.meta.url), 'utf8'))
 const provider = new ethers.JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1 })

@@ -5,6 +5,7 @@
 // Prints one JSON line: transfers submitted/s, transfers included/s (first send → last receipt), eth_sendRawTransaction
 // latency p50/p99, and eth_getBalance / eth_blockNumber / eth_call throughput and latency.
 import { ethers } from 'ethers'
+import { rpcClient } from './json-rpc.mjs'
 
 const args = process.argv.slice(2)
 const url = args[0]
@@ -18,17 +19,7 @@ const READS = option('--reads', 5000)
 const SENDERS = 10
 const MNEMONIC = 'test test test test test test test test test test test junk'
 
-let nextId = 1
-async function rpc (method, params) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params })
-  })
-  const body = await res.json()
-  if (body.error) throw new Error(`${method}: ${body.error.message}`)
-  return body.result
-}
+const rpc = rpcClient(url)
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 

@@ -31,6 +31,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
+import { rpcCall } from '../loadgen/json-rpc.mjs'
 
 const require = createRequire(new URL('../loadgen/package.json', import.meta.url))
 const { ethers } = require('ethers')
@@ -157,17 +158,7 @@ async function main () {
   }
   const loadStart = os.loadavg()[0]
 
-  let nextId = 1
-  async function rpc (url, method, params) {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params })
-    })
-    const body = await res.json()
-    if (body.error) throw new Error(`${method}: ${body.error.message}`)
-    return body.result
-  }
+  const rpc = rpcCall
   // One JSON-RPC batch; returns the results in order (an error entry becomes an Error object).
   async function rpcBatch (url, calls) {
     if (calls.length === 0) return []
