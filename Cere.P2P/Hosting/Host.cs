@@ -29,6 +29,7 @@ public sealed class Host : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly IdentifyService _identify;
     private int _pendingInbound;
+    private readonly Dictionary<UInt128, int> _pendingBySource = [];
     private int _disposed;
 
     /// <summary>Creates a host; nothing listens until <see cref="ListenAsync"/>.</summary>
@@ -264,12 +265,30 @@ public sealed class Host : IAsyncDisposable
                 continue;
             }
 
+            UInt128 source = SourceOf(((IPEndPoint)socket.RemoteEndPoint!).Address);
+            int pendingFromSource;
+            lock (_pendingBySource)
+            {
+                _pendingBySource.TryGetValue(source, out pendingFromSource);
+                if (pendingFromSource < _options.MaxPendingInboundPerSource)
+                {
+                    _pendingBySource[source] = pendingFromSource + 1;
+                }
+            }
+
+            if (pendingFromSource >= _options.MaxPendingInboundPerSource)
+            {
+                Log($"p2p: refusing inbound connection from {socket.RemoteEndPoint}: {pendingFromSource} handshakes from that source already pending (limit {_options.MaxPendingInboundPerSource})");
+                socket.Dispose();
+                continue;
+            }
+
             Interlocked.Increment(ref _pendingInbound);
-            _ = Task.Run(() => UpgradeInboundAsync(socket));
+            _ = Task.Run(() => UpgradeInboundAsync(socket, source));
         }
     }
 
-    private async Task UpgradeInboundAsync(Socket socket)
+    private async Task UpgradeInboundAsync(Socket socket, UInt128 source)
     {
         socket.NoDelay = true;
         Multiaddr remote = Multiaddr.FromEndPoint((IPEndPoint)socket.RemoteEndPoint!);
@@ -300,7 +319,32 @@ public sealed class Host : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _pendingInbound);
+            lock (_pendingBySource)
+            {
+                int left = _pendingBySource[source] - 1;
+                if (left == 0)
+                {
+                    _pendingBySource.Remove(source);
+                }
+                else
+                {
+                    _pendingBySource[source] = left;
+                }
+            }
         }
+    }
+
+    // The unit the per-source handshake limit counts: an IPv4 address (as IPv4-mapped IPv6), or an IPv6 /64.
+    internal static UInt128 SourceOf(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        address.MapToIPv6().TryWriteBytes(bytes, out _);
+        if (!address.IsIPv4MappedToIPv6 && address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            bytes[8..].Clear();
+        }
+
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 
     private Connection Register(Connection connection)

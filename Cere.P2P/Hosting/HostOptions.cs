@@ -27,6 +27,14 @@ public sealed class HostOptions
     /// <summary>Most connections held at once (inbound beyond this are closed at accept).</summary>
     public int MaxConnections { get; init; } = 256;
 
+    /// <summary>
+    /// Most inbound connections from one source still in their handshake (an IPv4 address, or an IPv6 /64, the block a
+    /// single host is usually given). Beyond it new connections from that source are closed at accept, so one host that
+    /// opens connections and stalls them cannot fill <see cref="MaxConnections"/> for everybody else; a real peer has one
+    /// or two handshakes in flight.
+    /// </summary>
+    public int MaxPendingInboundPerSource { get; init; } = 16;
+
     /// <summary>Yamux settings for every connection.</summary>
     public YamuxOptions Yamux { get; init; } = new();
 

@@ -19,6 +19,7 @@ internal static class TestHosts
             HandshakeTimeout = template?.HandshakeTimeout ?? TimeSpan.FromSeconds(10),
             StreamNegotiationTimeout = template?.StreamNegotiationTimeout ?? TimeSpan.FromSeconds(10),
             MaxConnections = template?.MaxConnections ?? 256,
+            MaxPendingInboundPerSource = template?.MaxPendingInboundPerSource ?? 16,
             Yamux = template?.Yamux ?? new(),
             Log = line =>
             {

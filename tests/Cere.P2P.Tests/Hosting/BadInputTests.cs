@@ -81,6 +81,55 @@ public class BadInputTests
     }
 
     [Test]
+    public async Task StalledHandshakesFromOneSourceAreCapped()
+    {
+        (Host host, Multiaddr address, ConcurrentQueue<string> log) = await TestHosts.StartAsync(new HostOptions { MaxPendingInboundPerSource = 3 });
+        await using Host owned = host;
+        List<System.Net.Sockets.NetworkStream> stalled = [];
+        try
+        {
+            // Three connections that never start multistream-select: all three sit in their handshake.
+            for (int i = 0; i < 3; i++)
+            {
+                (_, System.Net.Sockets.NetworkStream s) = await RawPeer.ConnectAsync(address);
+                stalled.Add(s);
+            }
+
+            (_, System.Net.Sockets.NetworkStream fourth) = await RawPeer.ConnectAsync(address);
+            await using (fourth)
+            {
+                Assert.That(await RawPeer.ClosedByRemoteAsync(fourth, Wait), Is.True, "a fourth from the same source is closed at accept");
+            }
+
+            await LoggedAsync(log, "3 handshakes from that source already pending (limit 3)");
+            Assert.That(stalled.Count(s => s.Socket.Connected), Is.EqualTo(3), "the first three are still held (they are not dropped for the fourth)");
+        }
+        finally
+        {
+            foreach (System.Net.Sockets.NetworkStream s in stalled)
+            {
+                await s.DisposeAsync();
+            }
+        }
+
+        // Their handshakes end with the sockets, the slots are released, and a real peer from the same address gets in.
+        await AssertStillServesAsync(address);
+    }
+
+    [Test]
+    public void HandshakeLimitCountsIPv4AddressesAndIPv6Slash64s()
+    {
+        System.Net.IPAddress v4 = System.Net.IPAddress.Parse("192.0.2.7");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Host.SourceOf(v4), Is.EqualTo(Host.SourceOf(v4.MapToIPv6())), "an IPv4 peer on a dual-stack socket is the same source");
+            Assert.That(Host.SourceOf(v4), Is.Not.EqualTo(Host.SourceOf(System.Net.IPAddress.Parse("192.0.2.8"))));
+            Assert.That(Host.SourceOf(System.Net.IPAddress.Parse("2001:db8:1:2::1")), Is.EqualTo(Host.SourceOf(System.Net.IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:ffff"))), "one /64");
+            Assert.That(Host.SourceOf(System.Net.IPAddress.Parse("2001:db8:1:2::1")), Is.Not.EqualTo(Host.SourceOf(System.Net.IPAddress.Parse("2001:db8:1:3::1"))));
+        });
+    }
+
+    [Test]
     public async Task ForgedNoiseMessageIsDropped()
     {
         (Host host, Multiaddr address, ConcurrentQueue<string> log) = await TestHosts.StartAsync();
