@@ -17,7 +17,7 @@ internal static class AltBn128
         }
 
         byte[] output = new byte[64];
-        G1Jacobian.AddAffine(G1Jacobian.FromAffine(a), b).ToAffine().Write(output);
+        G1Affine.Add(a, b).Write(output);
         return output;
     }
 
