@@ -293,6 +293,7 @@ public sealed class Host : IAsyncDisposable
         socket.NoDelay = true;
         Multiaddr remote = Multiaddr.FromEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         Multiaddr local = Multiaddr.FromEndPoint((IPEndPoint)socket.LocalEndPoint!);
+        bool released = false;
         NetworkStream raw = new(socket, ownsSocket: true);
         using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         cts.CancelAfter(_options.HandshakeTimeout);
@@ -306,6 +307,9 @@ public sealed class Host : IAsyncDisposable
         }
         catch (Exception e)
         {
+            // The slot is free before the drop is logged, so a reader of the log may count on it.
+            ReleaseSource(source);
+            released = true;
             string why = e is OperationCanceledException && !_stop.IsCancellationRequested
                 ? $"handshake timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s"
                 : $"{e.GetType().Name}: {e.Message}";
@@ -319,17 +323,25 @@ public sealed class Host : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _pendingInbound);
-            lock (_pendingBySource)
+            if (!released)
             {
-                int left = _pendingBySource[source] - 1;
-                if (left == 0)
-                {
-                    _pendingBySource.Remove(source);
-                }
-                else
-                {
-                    _pendingBySource[source] = left;
-                }
+                ReleaseSource(source);
+            }
+        }
+    }
+
+    private void ReleaseSource(UInt128 source)
+    {
+        lock (_pendingBySource)
+        {
+            int left = _pendingBySource[source] - 1;
+            if (left == 0)
+            {
+                _pendingBySource.Remove(source);
+            }
+            else
+            {
+                _pendingBySource[source] = left;
             }
         }
     }
