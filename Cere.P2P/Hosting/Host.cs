@@ -267,16 +267,18 @@ public sealed class Host : IAsyncDisposable
 
             UInt128 source = SourceOf(((IPEndPoint)socket.RemoteEndPoint!).Address);
             int pendingFromSource;
+            bool admitted;
             lock (_pendingBySource)
             {
                 _pendingBySource.TryGetValue(source, out pendingFromSource);
-                if (pendingFromSource < _options.MaxPendingInboundPerSource)
+                admitted = pendingFromSource < _options.MaxPendingInboundPerSource;
+                if (admitted)
                 {
                     _pendingBySource[source] = pendingFromSource + 1;
                 }
             }
 
-            if (pendingFromSource >= _options.MaxPendingInboundPerSource)
+            if (!admitted)
             {
                 Log($"p2p: refusing inbound connection from {socket.RemoteEndPoint}: {pendingFromSource} handshakes from that source already pending (limit {_options.MaxPendingInboundPerSource})");
                 socket.Dispose();
@@ -293,40 +295,42 @@ public sealed class Host : IAsyncDisposable
         socket.NoDelay = true;
         Multiaddr remote = Multiaddr.FromEndPoint((IPEndPoint)socket.RemoteEndPoint!);
         Multiaddr local = Multiaddr.FromEndPoint((IPEndPoint)socket.LocalEndPoint!);
-        bool released = false;
         NetworkStream raw = new(socket, ownsSocket: true);
-        using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        cts.CancelAfter(_options.HandshakeTimeout);
-        try
+        string? failure = null;
+        using (CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
         {
-            await MultistreamSelect.ListenAsync(raw, p => p == NoiseHandshake.ProtocolId, () => [NoiseHandshake.ProtocolId], cts.Token).ConfigureAwait(false);
-            NoiseHandshake.Result secured = await NoiseHandshake.RespondAsync(raw, Identity, cts.Token).ConfigureAwait(false);
-            await MultistreamSelect.ListenAsync(secured.SecureStream, p => p == YamuxProtocolId, () => [YamuxProtocolId], cts.Token).ConfigureAwait(false);
-            YamuxSession session = new(secured.SecureStream, isClient: false, _options.Yamux, Log, $"connection from {remote}/p2p/{secured.RemotePeer}");
-            Register(new Connection(session, secured.RemoteKey, remote, local, ConnectionDirection.Inbound));
+            cts.CancelAfter(_options.HandshakeTimeout);
+            try
+            {
+                await MultistreamSelect.ListenAsync(raw, p => p == NoiseHandshake.ProtocolId, () => [NoiseHandshake.ProtocolId], cts.Token).ConfigureAwait(false);
+                NoiseHandshake.Result secured = await NoiseHandshake.RespondAsync(raw, Identity, cts.Token).ConfigureAwait(false);
+                await MultistreamSelect.ListenAsync(secured.SecureStream, p => p == YamuxProtocolId, () => [YamuxProtocolId], cts.Token).ConfigureAwait(false);
+                YamuxSession session = new(secured.SecureStream, isClient: false, _options.Yamux, Log, $"connection from {remote}/p2p/{secured.RemotePeer}");
+                Register(new Connection(session, secured.RemoteKey, remote, local, ConnectionDirection.Inbound));
+            }
+            catch (Exception e)
+            {
+                failure = e is OperationCanceledException && !_stop.IsCancellationRequested
+                    ? $"handshake timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s"
+                    : $"{e.GetType().Name}: {e.Message}";
+            }
+            finally
+            {
+                // The handshake is over either way: its slots are free before a drop is logged, so a reader of the log
+                // may count on them.
+                Interlocked.Decrement(ref _pendingInbound);
+                ReleaseSource(source);
+            }
         }
-        catch (Exception e)
+
+        if (failure is not null)
         {
-            // The slot is free before the drop is logged, so a reader of the log may count on it.
-            ReleaseSource(source);
-            released = true;
-            string why = e is OperationCanceledException && !_stop.IsCancellationRequested
-                ? $"handshake timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s"
-                : $"{e.GetType().Name}: {e.Message}";
             if (!_stop.IsCancellationRequested)
             {
-                Log($"p2p: dropping inbound connection from {remote}: {why}");
+                Log($"p2p: dropping inbound connection from {remote}: {failure}");
             }
 
             await raw.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _pendingInbound);
-            if (!released)
-            {
-                ReleaseSource(source);
-            }
         }
     }
 

@@ -60,17 +60,11 @@ internal readonly partial struct Fp
             }
         }
 
-        // gcd(u, v) = u = 1 now, and p − (r mod p) = a_stored⁻¹·2^k.
-        if (!LessThanP(r0, r1, r2, r3))
-        {
-            SubtractInPlace(ref r0, ref r1, ref r2, ref r3, P0, P1, P2, P3);
-        }
+        // gcd(u, v) = u = 1 now, and p − (r mod p) = a_stored⁻¹·2^k (never zero, so the negation is p − r).
+        Fp x = Neg(SubtractPIfNotBelow(r0, r1, r2, r3));
 
-        ulong x0 = P0, x1 = P1, x2 = P2, x3 = P3;
-        SubtractInPlace(ref x0, ref x1, ref x2, ref x3, r0, r1, r2, r3);
-
-        // a_stored = a·R, so a⁻¹·R = (a_stored⁻¹·2^k)·R²·2^−k = MontMul(that, R³·2^−k).
-        return MontMul(new Fp(x0, x1, x2, x3), InverseScale.Table[k]);
+        // a_stored = a·R, so a⁻¹·R = (a_stored⁻¹·2^k)·R²·2^−k = MontMul(x, R³·2^−k).
+        return MontMul(x, InverseScale.Table[k]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

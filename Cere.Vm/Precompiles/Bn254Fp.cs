@@ -228,7 +228,7 @@ internal readonly partial struct Fp : IEquatable<Fp>
         return new Fp((r0 & keep) | (s0 & ~keep), (r1 & keep) | (s1 & ~keep), (r2 & keep) | (s2 & ~keep), (r3 & keep) | (s3 & ~keep));
     }
 
-    internal static bool LessThanP(ulong l0, ulong l1, ulong l2, ulong l3)
+    private static bool LessThanP(ulong l0, ulong l1, ulong l2, ulong l3)
     {
         ulong borrow = 0;
         Sbb(l0, P0, ref borrow);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using Cere.Core;
 
@@ -28,10 +27,11 @@ internal static class G1Glv
 
     // c1 = ⌊k·G1 / 2^256⌋ and c2 = ⌊k·G2 / 2^256⌋ approximate k·B2/r and k·B1/r (Babai rounding). Truncation makes each
     // off by less than 1, which keeps |k1|, |k2| below (A1 + A2)·(1 + ε) < 2^128; the split is exact whatever c1, c2 are.
-    private static readonly ulong[] G1 = Bn254Constants.Limbs((B2 << 256) / Bn254Constants.R, 2);
-    private static readonly ulong[] G2 = Bn254Constants.Limbs((B1 << 256) / Bn254Constants.R, 3);
-    private static readonly UInt256 A1Word = ToWord(A1), A2Word = ToWord(A2), B1Word = ToWord(B1), B2Word = ToWord(B2);
-    private static readonly UInt256 RWord = ToWord(Bn254Constants.R);
+    private static readonly UInt256 G1 = UInt256.FromBigInteger((B2 << 256) / Bn254Constants.R);
+    private static readonly UInt256 G2 = UInt256.FromBigInteger((B1 << 256) / Bn254Constants.R);
+    private static readonly UInt256 A1Word = UInt256.FromBigInteger(A1), A2Word = UInt256.FromBigInteger(A2);
+    private static readonly UInt256 B1Word = UInt256.FromBigInteger(B1), B2Word = UInt256.FromBigInteger(B2);
+    private static readonly UInt256 RWord = UInt256.FromBigInteger(Bn254Constants.R);
 
     private const int Window = 5;
     private const int TableSize = 1 << (Window - 2); // odd multiples 1·P, 3·P, …, 15·P
@@ -40,11 +40,7 @@ internal static class G1Glv
     /// <summary>k·q for a non-infinite affine q and a 256-bit big-endian k.</summary>
     public static G1Jacobian Multiply(in G1Affine q, ReadOnlySpan<byte> scalarBe32)
     {
-        UInt256 k = new(
-            BinaryPrimitives.ReadUInt64BigEndian(scalarBe32[24..]),
-            BinaryPrimitives.ReadUInt64BigEndian(scalarBe32[16..]),
-            BinaryPrimitives.ReadUInt64BigEndian(scalarBe32[8..]),
-            BinaryPrimitives.ReadUInt64BigEndian(scalarBe32));
+        UInt256 k = new(scalarBe32[..32]);
         while (k >= RWord)
         {
             k -= RWord; // at most five times: 2^256 < 6r
@@ -108,8 +104,8 @@ internal static class G1Glv
     /// </summary>
     internal static bool TrySplit(in UInt256 k, out UInt128 k1, out bool k1Negative, out UInt128 k2, out bool k2Negative)
     {
-        UInt256 c1 = HighProduct(k, G1);
-        UInt256 c2 = HighProduct(k, G2);
+        UInt256.MultiplyFull(k, G1, out _, out UInt256 c1);
+        UInt256.MultiplyFull(k, G2, out _, out UInt256 c2);
 
         // k1 = k − c1·A1 − c2·A2 and k2 = c1·B1 − c2·B2, exact as integers and small, so wrapping 256-bit arithmetic
         // followed by a sign test gives them.
@@ -124,32 +120,6 @@ internal static class G1Glv
         UInt256 m = negative ? -v : v;
         magnitude = new UInt128(m.U1, m.U0);
         return (m.U2 | m.U3) == 0 && magnitude < (UInt128.One << 127) + (UInt128.One << 126);
-    }
-
-    // ⌊k·g / 2^256⌋ for a four-limb k and a short multiplier g (schoolbook; the low four limbs are dropped).
-    private static UInt256 HighProduct(in UInt256 k, ulong[] g)
-    {
-        Span<ulong> prod = stackalloc ulong[7];
-        prod.Clear();
-        ReadOnlySpan<ulong> kl = [k.U0, k.U1, k.U2, k.U3];
-        for (int j = 0; j < g.Length; j++)
-        {
-            ulong carry = 0;
-            for (int i = 0; i < 4; i++)
-            {
-                ulong hi = WideMath.BigMul(kl[i], g[j], out ulong lo);
-                lo += carry;
-                hi += lo < carry ? 1UL : 0UL;
-                ulong sum = prod[i + j] + lo;
-                hi += sum < lo ? 1UL : 0UL;
-                prod[i + j] = sum;
-                carry = hi;
-            }
-
-            prod[j + 4] = carry;
-        }
-
-        return new UInt256(prod[4], prod[5], prod[6], 0);
     }
 
     // Width-5 non-adjacent form: digits in {0, ±1, ±3, …, ±15}, least significant first; any two non-zero digits are
@@ -180,12 +150,6 @@ internal static class G1Glv
 
     private static G1Jacobian AddDigit(in G1Jacobian acc, ReadOnlySpan<G1Jacobian> table, int digit) =>
         digit > 0 ? G1Jacobian.Add(acc, table[(digit - 1) >> 1]) : G1Jacobian.Add(acc, table[(-digit - 1) >> 1].Negate());
-
-    private static UInt256 ToWord(BigInteger v)
-    {
-        ulong[] l = Bn254Constants.Limbs(v);
-        return new UInt256(l[0], l[1], l[2], l[3]);
-    }
 
     private static Fp ReadFp(string hex64)
     {

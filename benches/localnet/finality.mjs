@@ -31,7 +31,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
-import { rpcCall } from '../loadgen/json-rpc.mjs'
+import { rpcCall as rpc } from '../loadgen/json-rpc.mjs'
 
 const require = createRequire(new URL('../loadgen/package.json', import.meta.url))
 const { ethers } = require('ethers')
@@ -158,7 +158,6 @@ async function main () {
   }
   const loadStart = os.loadavg()[0]
 
-  const rpc = rpcCall
   // One JSON-RPC batch; returns the results in order (an error entry becomes an Error object).
   async function rpcBatch (url, calls) {
     if (calls.length === 0) return []
